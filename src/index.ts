@@ -1,0 +1,3 @@
+// chainrule's public surface.
+
+export * from "./core.js";

@@ -1,0 +1,55 @@
+// Every op as a function: primitives with their rules, and composites.
+
+export { clamp, gelu, leakyRelu, reciprocal, silu, square } from "./activations.js";
+export {
+  abs,
+  add,
+  binaryCrossEntropy,
+  cast,
+  clone,
+  cos,
+  div,
+  eq,
+  erf,
+  erfc,
+  exp,
+  expm1,
+  ge,
+  gt,
+  identity,
+  le,
+  log,
+  log1p,
+  lt,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sign,
+  sin,
+  softplus,
+  sqrt,
+  sub,
+  tanh,
+  where,
+} from "./elementwise.js";
+export {
+  concat,
+  expand,
+  flatten,
+  gather,
+  permute,
+  reshape,
+  slice,
+  squeeze,
+  stack,
+  transpose,
+  unsqueeze,
+} from "./layout.js";
+export { matmul } from "./matmul.js";
+export { argmax, argmin, logSumExp, max, mean, min, sum, variance } from "./reduce.js";
+export { logSoftmax, softmax } from "./softmax.js";
