@@ -95,8 +95,8 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
   erfc: unaryRule("erfc", (g, x) => mul(g, mul(exp(neg(mul(x, x))), -TWO_OVER_SQRT_PI))),
   // d/dx log(1 + e^x) = σ(x), exact everywhere (unlike a max/abs composite at 0)
   softplus: unaryRule("softplus", (g, x) => mul(g, sigmoid(x))),
-  // sign is piecewise constant: no gradient
-  sign: { forward: unaryForward("sign") },
+  // d/dx sign x = 0 (almost everywhere); recorded, as PyTorch, so the output requires grad.
+  sign: { forward: unaryForward("sign"), vjp: (g) => [empty(g.shape, g.dtype)] },
   // ∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1
   add: { forward: binaryForward("add"), vjp: (g) => [g, g] },
   // ∂(a - b)/∂a = 1, ∂(a - b)/∂b = -1

@@ -1,7 +1,28 @@
-// Matrix product kernel of the reference backend: i-k-j order with four output rows per pass,
-// so each row of B loaded from memory serves four rows of A. Accumulates in float64.
+// Matrix product kernel of the reference backend. Both operands are packed into panels of four rows
+// (of A) and four columns (of B), contiguous along k, and a 4x4 block of C is accumulated in sixteen
+// local variables: sixteen multiply-adds per eight loads, where a naive loop does one per two.
+// Accumulates in float64 whatever the storage dtype.
 
 import type { Storage } from "../../dtype.js";
+
+/** Packs rows `[0, m)` of A (`[m, k]` at `offset`) into panels: `out[(i >> 2) k 4 + 4p + (i & 3)] = A[i, p]`. */
+function packRows(a: Storage, offset: number, m: number, k: number, out: Float64Array): void {
+  out.fill(0);
+  for (let i = 0; i < m; i++) {
+    const base = (i >> 2) * k * 4 + (i & 3);
+    const row = offset + i * k;
+    for (let p = 0; p < k; p++) out[base + 4 * p] = a[row + p];
+  }
+}
+
+/** Packs columns of B (`[k, n]` at `offset`) into panels: `out[(j >> 2) k 4 + 4p + (j & 3)] = B[p, j]`. */
+function packColumns(b: Storage, offset: number, k: number, n: number, out: Float64Array): void {
+  out.fill(0);
+  for (let p = 0; p < k; p++) {
+    const row = offset + p * n;
+    for (let j = 0; j < n; j++) out[(j >> 2) * k * 4 + 4 * p + (j & 3)] = b[row + j];
+  }
+}
 
 export function matmul(
   a: Storage,
@@ -13,45 +34,87 @@ export function matmul(
   k: number,
   n: number,
 ): void {
-  const acc = new Float64Array(4 * n);
+  const mPanels = (m + 3) >> 2;
+  const nPanels = (n + 3) >> 2;
+  const ap = new Float64Array(mPanels * k * 4);
+  const bp = new Float64Array(nPanels * k * 4);
+  let packedA = -1;
+  let packedB = -1;
   for (let t = 0; t < aOffsets.length; t++) {
-    const ao = aOffsets[t];
-    const bo = bOffsets[t];
+    // Broadcast batches often repeat an operand: pack it once.
+    if (aOffsets[t] !== packedA || t === 0) packRows(a, aOffsets[t], m, k, ap);
+    if (bOffsets[t] !== packedB || t === 0) packColumns(b, bOffsets[t], k, n, bp);
+    packedA = aOffsets[t];
+    packedB = bOffsets[t];
     const oo = t * m * n;
-    let i = 0;
-    for (; i + 4 <= m; i += 4) {
-      acc.fill(0);
-      const r0 = ao + i * k;
-      const r1 = r0 + k;
-      const r2 = r1 + k;
-      const r3 = r2 + k;
-      for (let p = 0; p < k; p++) {
-        const a0 = a[r0 + p];
-        const a1 = a[r1 + p];
-        const a2 = a[r2 + p];
-        const a3 = a[r3 + p];
-        const bp = bo + p * n;
-        for (let j = 0; j < n; j++) {
-          const bv = b[bp + j];
-          acc[j] += a0 * bv;
-          acc[n + j] += a1 * bv;
-          acc[2 * n + j] += a2 * bv;
-          acc[3 * n + j] += a3 * bv;
+    for (let jb = 0; jb < nPanels; jb++) {
+      const pb0 = jb * k * 4;
+      const j0 = jb * 4;
+      for (let ib = 0; ib < mPanels; ib++) {
+        let pa = ib * k * 4;
+        let pb = pb0;
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+        let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+        let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (let p = 0; p < k; p++) {
+          const a0 = ap[pa];
+          const a1 = ap[pa + 1];
+          const a2 = ap[pa + 2];
+          const a3 = ap[pa + 3];
+          const b0 = bp[pb];
+          const b1 = bp[pb + 1];
+          const b2 = bp[pb + 2];
+          const b3 = bp[pb + 3];
+          c00 += a0 * b0;
+          c01 += a0 * b1;
+          c02 += a0 * b2;
+          c03 += a0 * b3;
+          c10 += a1 * b0;
+          c11 += a1 * b1;
+          c12 += a1 * b2;
+          c13 += a1 * b3;
+          c20 += a2 * b0;
+          c21 += a2 * b1;
+          c22 += a2 * b2;
+          c23 += a2 * b3;
+          c30 += a3 * b0;
+          c31 += a3 * b1;
+          c32 += a3 * b2;
+          c33 += a3 * b3;
+          pa += 4;
+          pb += 4;
+        }
+        const i0 = ib * 4;
+        const rows = Math.min(4, m - i0);
+        const cols = Math.min(4, n - j0);
+        if (rows === 4 && cols === 4) {
+          let o = oo + i0 * n + j0;
+          out[o] = c00;
+          out[o + 1] = c01;
+          out[o + 2] = c02;
+          out[o + 3] = c03;
+          o += n;
+          out[o] = c10;
+          out[o + 1] = c11;
+          out[o + 2] = c12;
+          out[o + 3] = c13;
+          o += n;
+          out[o] = c20;
+          out[o + 1] = c21;
+          out[o + 2] = c22;
+          out[o + 3] = c23;
+          o += n;
+          out[o] = c30;
+          out[o + 1] = c31;
+          out[o + 2] = c32;
+          out[o + 3] = c33;
+        } else {
+          const block = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+          for (let r = 0; r < rows; r++)
+            for (let c = 0; c < cols; c++) out[oo + (i0 + r) * n + j0 + c] = block[r * 4 + c];
         }
       }
-      const o = oo + i * n;
-      for (let j = 0; j < 4 * n; j++) out[o + j] = acc[j];
-    }
-    for (; i < m; i++) {
-      acc.fill(0, 0, n);
-      const r0 = ao + i * k;
-      for (let p = 0; p < k; p++) {
-        const a0 = a[r0 + p];
-        const bp = bo + p * n;
-        for (let j = 0; j < n; j++) acc[j] += a0 * b[bp + j];
-      }
-      const o = oo + i * n;
-      for (let j = 0; j < n; j++) out[o + j] = acc[j];
     }
   }
 }
