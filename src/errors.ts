@@ -41,7 +41,8 @@ export function describeValue(value: unknown): string {
       const t = value as { shape: number[]; dtype: string };
       return `a ${t.dtype} tensor of shape ${formatShape(t.shape)}`;
     }
-    return name ? `a ${name}` : "an object";
+    if (!name) return "an object";
+    return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
   }
   return typeof value;
 }
