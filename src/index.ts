@@ -3,12 +3,12 @@
 export * from "./core.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export { NumpyRandom, type NumpyRandomState } from "./random/numpy.js";
 export {
+  formatGradcheckReport,
   type GradcheckFailure,
   type GradcheckOptions,
   type GradcheckResult,
-  formatGradcheckReport,
   gradcheck,
   gradgradcheck,
 } from "./tools/gradcheck.js";
-export { NumpyRandom } from "./random/numpy.js";

@@ -13,12 +13,6 @@ export interface GradOptions<N extends number | readonly number[] = number | rea
   argnums?: N;
 }
 
-/** A gradient for each requested argument: one tensor for a number `argnums`, an array for an array. */
-export type GradResult<N> = N extends readonly number[] ? Tensor[] : Tensor;
-
-/** The positional arguments of a function that `grad` can transform. */
-type AnyArgs = unknown[];
-
 function differentiate(
   op: string,
   f: (...args: never[]) => unknown,
@@ -73,15 +67,15 @@ function differentiate(
  * grad(grad(f))(tensor(2)).item(); // 18
  * ```
  */
-export function grad<A extends AnyArgs>(
+export function grad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   options?: GradOptions<number>,
 ): (...args: A) => Tensor;
-export function grad<A extends AnyArgs>(
+export function grad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   options: GradOptions<readonly number[]>,
 ): (...args: A) => Tensor[];
-export function grad<A extends AnyArgs>(
+export function grad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   options: GradOptions = {},
 ): (...args: A) => Tensor | Tensor[] {
@@ -104,15 +98,15 @@ export function grad<A extends AnyArgs>(
  * g.toArray();  // [2, 4]
  * ```
  */
-export function valueAndGrad<A extends AnyArgs>(
+export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   options?: GradOptions<number>,
 ): (...args: A) => { value: Tensor; grad: Tensor };
-export function valueAndGrad<A extends AnyArgs>(
+export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   options: GradOptions<readonly number[]>,
 ): (...args: A) => { value: Tensor; grad: Tensor[] };
-export function valueAndGrad<A extends AnyArgs>(
+export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   options: GradOptions = {},
 ): (...args: A) => { value: Tensor; grad: Tensor | Tensor[] } {

@@ -5,7 +5,7 @@ import { ValueError } from "../errors.js";
 import { normalizeDim, normalizeDims, reducedShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { apply } from "./apply.js";
-import { add, div, eq, exp, log, mul, sub, where } from "./elementwise.js";
+import { add, div, eq, exp, log, mul, ne, sub, where } from "./elementwise.js";
 import { expand, reshape } from "./layout.js";
 import type { RuleTable } from "./rule.js";
 import type { PrimitiveAttrs } from "./rules.js";
@@ -28,9 +28,11 @@ function unreduce(g: Tensor, shape: readonly number[], dims: readonly number[]):
   return expand(reshape(g, reducedShape(shape, dims, true)), shape);
 }
 
-// NOTE: at ties max/min share the gradient equally among the tied elements, as the API promises.
+// NOTE: at ties max/min share the gradient equally among the tied elements, as the API promises; when the
+// result is NaN, the NaN elements share it (as PyTorch's evenly_distribute_backward).
 function extremumVjp(g: Tensor, y: Tensor, [x]: readonly Tensor[], { dims }: ReduceAttrs): Tensor[] {
-  const mask = eq(x, unreduce(y, x.shape, dims));
+  const yb = unreduce(y, x.shape, dims);
+  const mask = add(eq(x, yb), mul(ne(x, x), ne(yb, yb)));
   const count = sumOf(mask, dims, true);
   return [mul(mask, unreduce(div(g, reshape(count, y.shape)), x.shape, dims))];
 }
