@@ -53,10 +53,22 @@ export function matmul(
       for (let ib = 0; ib < mPanels; ib++) {
         let pa = ib * k * 4;
         let pb = pb0;
-        let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-        let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-        let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        let c00 = 0,
+          c01 = 0,
+          c02 = 0,
+          c03 = 0;
+        let c10 = 0,
+          c11 = 0,
+          c12 = 0,
+          c13 = 0;
+        let c20 = 0,
+          c21 = 0,
+          c22 = 0,
+          c23 = 0;
+        let c30 = 0,
+          c31 = 0,
+          c32 = 0,
+          c33 = 0;
         for (let p = 0; p < k; p++) {
           const a0 = ap[pa];
           const a1 = ap[pa + 1];
