@@ -9,9 +9,13 @@ const x = randn([batch, 784], { seed: 1 });
 const labels = tensor(Array.from({ length: batch }, (_, i) => [i % 10]));
 const params: Tensor[] = [];
 for (let l = 0; l < 3; l++) {
-  const w = randn([sizes[l], sizes[l + 1]], { seed: 10 + l }).mul(Math.sqrt(2 / sizes[l])).detach();
+  const w = randn([sizes[l], sizes[l + 1]], { seed: 10 + l })
+    .mul(Math.sqrt(2 / sizes[l]))
+    .detach();
   w.requiresGrad = true;
-  const b = randn([sizes[l + 1]], { seed: 20 + l }).mul(0).detach();
+  const b = randn([sizes[l + 1]], { seed: 20 + l })
+    .mul(0)
+    .detach();
   b.requiresGrad = true;
   params.push(w, b);
 }

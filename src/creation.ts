@@ -142,24 +142,28 @@ function shapeArg(op: string, shape: number[] | number): number[] {
   return checkShape(op, typeof shape === "number" ? [shape] : shape);
 }
 
+function filled(op: string, shape: number[] | number, value: number, options: CreationOptions): Tensor {
+  const dims = shapeArg(op, shape);
+  if (typeof value !== "number")
+    throw new TypeMismatchError(op, `value must be a number, got ${describeValue(value)}`);
+  const s = allocate(resolveDType(op, options.dtype), sizeOf(dims));
+  if (value !== 0) s.fill(value);
+  return finish(op, s, dims, options);
+}
+
 /** A tensor filled with `value`. @example `full([2, 2], 7).toArray() // [[7, 7], [7, 7]]` */
 export function full(shape: number[] | number, value: number, options: CreationOptions = {}): Tensor {
-  const dims = shapeArg("full", shape);
-  if (typeof value !== "number")
-    throw new TypeMismatchError("full", `value must be a number, got ${describeValue(value)}`);
-  const s = allocate(resolveDType("full", options.dtype), sizeOf(dims));
-  if (value !== 0) s.fill(value);
-  return finish("full", s, dims, options);
+  return filled("full", shape, value, options);
 }
 
 /** A tensor of zeros. @example `zeros([2, 3]).shape // [2, 3]` */
 export function zeros(shape: number[] | number, options: CreationOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled("zeros", shape, 0, options);
 }
 
 /** A tensor of ones. @example `ones([2]).toArray() // [1, 1]` */
 export function ones(shape: number[] | number, options: CreationOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled("ones", shape, 1, options);
 }
 
 /** Zeros of `like`'s shape (and dtype unless given). @example `zerosLike(x)` */

@@ -1,6 +1,6 @@
 // Shape arithmetic: sizes, strides, broadcasting and dim normalisation. Pure functions.
 
-import { formatShape, ShapeError, ValueError } from "./errors.js";
+import { describeValue, formatShape, ShapeError, ValueError } from "./errors.js";
 
 /** Number of elements of a shape (1 for the 0-d shape `[]`). */
 export function sizeOf(shape: readonly number[]): number {
@@ -62,12 +62,26 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 
 /** Normalises a possibly negative dim against `ndim`; throws a ValueError naming `op` when out of range. */
 export function normalizeDim(op: string, dim: number, ndim: number): number {
-  if (!Number.isInteger(dim)) throw new ValueError(op, `dim must be an integer, got ${dim}`);
+  if (!Number.isInteger(dim)) throw new ValueError(op, `dim must be an integer, got ${describeValue(dim)}`);
   const lo = ndim === 0 ? -1 : -ndim;
   const hi = ndim === 0 ? 0 : ndim - 1;
   if (dim < lo || dim > hi)
     throw new ValueError(op, `dim must be in [${lo}, ${hi}] for a ${ndim}-d tensor, got ${dim}`);
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
+}
+
+/**
+ * Normalises the position of a dim to insert into a tensor of `ndim` dims (unsqueeze, stack):
+ * from -(ndim + 1) to ndim.
+ */
+export function normalizeInsertDim(op: string, dim: number, ndim: number): number {
+  if (!Number.isInteger(dim)) throw new ValueError(op, `dim must be an integer, got ${describeValue(dim)}`);
+  if (dim < -(ndim + 1) || dim > ndim)
+    throw new ValueError(
+      op,
+      `dim must be in [${-(ndim + 1)}, ${ndim}] to insert a dim into a ${ndim}-d tensor, got ${dim}`,
+    );
+  return dim < 0 ? dim + ndim + 1 : dim;
 }
 
 /**

@@ -4,9 +4,16 @@ import { runBackward } from "./autograd/engine.js";
 import type { GradNode } from "./autograd/node.js";
 import type { DType, Storage } from "./dtype.js";
 import { dtypeOf } from "./dtype.js";
-import { AutogradError, formatShape, ValueError } from "./errors.js";
+import {
+  AutogradError,
+  describeValue,
+  formatShape,
+  ShapeError,
+  TypeMismatchError,
+  ValueError,
+} from "./errors.js";
 import * as ops from "./ops/index.js";
-import { sizeOf } from "./shape.js";
+import { sameShape, sizeOf } from "./shape.js";
 
 /** A tensor operand: a tensor, or a plain number that takes the other operand's dtype. */
 export type TensorLike = Tensor | number;
@@ -33,8 +40,7 @@ export class Tensor {
   readonly dtype: DType;
   /** The number of elements. */
   readonly size: number;
-  /** The gradient accumulated by `backward()`; null until a backward pass reaches this leaf. */
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
   /** @internal Contiguous row-major elements. */
   _storage: Storage;
   /** @internal The op that made this tensor, when it was recorded for backward. */
@@ -60,6 +66,27 @@ export class Tensor {
   _record(node: GradNode): void {
     this._node = node;
     this._requiresGrad = true;
+  }
+
+  /**
+   * The gradient accumulated by `backward()`; null until a backward pass reaches this leaf. Assignable
+   * (`x.grad = null` resets it) with a tensor of this tensor's shape and dtype.
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+
+  set grad(value: Tensor | null) {
+    if (value !== null) {
+      if (!(value instanceof Tensor))
+        throw new TypeMismatchError("grad", `must be a Tensor or null, got ${describeValue(value)}`);
+      if (!sameShape(value.shape, this.shape) || value.dtype !== this.dtype)
+        throw new ShapeError(
+          "grad",
+          `must match the tensor's shape ${formatShape(this.shape)} and dtype ${this.dtype}, got shape ${formatShape(value.shape)} and dtype ${value.dtype}`,
+        );
+    }
+    this._grad = value;
   }
 
   /** The number of dimensions. */
@@ -304,7 +331,7 @@ export class Tensor {
   abs(): Tensor {
     return ops.abs(this);
   }
-  /** -1, 0 or 1 (no gradient). */
+  /** -1, 0 or 1; its gradient is zero. */
   sign(): Tensor {
     return ops.sign(this);
   }

@@ -475,14 +475,14 @@ describe("hyper-parameter and argument errors", () => {
     });
   }
 
-  it("a gradient of the wrong shape is a ShapeError at step()", () => {
+  it("a gradient of the wrong shape cannot even be assigned (a ShapeError)", () => {
     const p = param([1, 2]);
-    const opt = new optim.SGD([p], { lr: 0.1 });
-    p.grad = tensor([1, 2, 3], f64);
-    expect(() => opt.step()).toThrow(ShapeError);
-    expect(() => opt.step()).toThrow(
-      "optim.SGD: a gradient must have its parameter's shape, got gradient [3] for parameter [2]",
-    );
+    expect(() => {
+      p.grad = tensor([1, 2, 3], f64);
+    }).toThrow(ShapeError);
+    expect(() => {
+      p.grad = tensor([1, 2, 3], f64);
+    }).toThrow(/grad: must match the tensor's shape \[2\] and dtype float64, got shape \[3\]/);
   });
 });
 

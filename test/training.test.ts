@@ -1,7 +1,7 @@
 // Training converges end to end through the public API: XOR, and the tutorial's data set.
 
 import { describe, expect, it } from "vitest";
-import { NumpyRandom, nn, optim, tensor, type Tensor } from "../src/index.js";
+import { NumpyRandom, nn, optim, type Tensor, tensor } from "../src/index.js";
 
 function accuracy(prob: Tensor, target: Tensor): number {
   const p = prob.data;
@@ -13,7 +13,12 @@ function accuracy(prob: Tensor, target: Tensor): number {
 
 describe("training converges", () => {
   it("learns XOR with a 2-8-1 tanh network and Adam", () => {
-    const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const x = tensor([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     const y = tensor([[0], [1], [1], [0]]);
     const net = new nn.Sequential(
       new nn.Linear(2, 8, { seed: 3 }),

@@ -99,13 +99,9 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): void {
     leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
     return;
   }
+  // The grad setter guarantees a tensor of the leaf's shape and dtype.
   const current = leaf.grad;
-  if (
-    current === null ||
-    current.requiresGrad ||
-    !sameShape(current.shape, leaf.shape) ||
-    current.dtype !== leaf.dtype
-  ) {
+  if (current === null || current.requiresGrad) {
     const own = allocate(leaf.dtype, leaf.size);
     own.set(g._storage);
     if (current !== null) for (let i = 0; i < own.length; i++) own[i] += current._storage[i];

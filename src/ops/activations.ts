@@ -1,6 +1,6 @@
 // Composite functions built from primitives: they need no derivative rule of their own.
 
-import { ValueError } from "../errors.js";
+import { describeValue, ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import { div, erfc, gt, lt, mul, sigmoid, where } from "./elementwise.js";
 import { checkTensor } from "./util.js";
@@ -17,6 +17,8 @@ const SQRT1_2 = Math.SQRT1_2;
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkTensor("leakyRelu", x);
+  if (typeof negativeSlope !== "number")
+    throw new ValueError("leakyRelu", `negativeSlope must be a number, got ${describeValue(negativeSlope)}`);
   return where(gt(x, 0), x, mul(x, negativeSlope));
 }
 
@@ -74,7 +76,10 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   if (lo === null && hi === null)
     throw new ValueError("clamp", "expected at least one of min and max, got neither");
   if ((lo !== null && typeof lo !== "number") || (hi !== null && typeof hi !== "number"))
-    throw new ValueError("clamp", `bounds must be numbers, got ${String(lo)} and ${String(hi)}`);
+    throw new ValueError(
+      "clamp",
+      `bounds must be numbers or null, got ${describeValue(lo)} and ${describeValue(hi)}`,
+    );
   let out = x;
   if (lo !== null) out = where(lt(out, lo), lo, out);
   if (hi !== null) out = where(gt(out, hi), hi, out);

@@ -3,7 +3,8 @@
 
 import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
 import { getBackend } from "../backend/registry.js";
-import { type DType, promote } from "../dtype.js";
+import { type DType, isDType, promote } from "../dtype.js";
+import { describeValue, TypeMismatchError } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sameShape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { apply } from "./apply.js";
@@ -219,7 +220,7 @@ export const erf = unaryOp("erf");
 export const erfc = unaryOp("erfc");
 /** `log(1 + e^x)`, stable. @example `softplus(tensor([0])) // [0.6931…]` */
 export const softplus = unaryOp("softplus");
-/** -1, 0 or 1 (NaN stays NaN); no gradient. @example `sign(tensor([-2, 0, 3])) // [-1, 0, 1]` */
+/** -1, 0 or 1 (NaN stays NaN); its gradient is zero. @example `sign(tensor([-2, 0, 3])) // [-1, 0, 1]` */
 export const sign = unaryOp("sign");
 
 /** `a + b`, broadcast. @example `add(tensor([1, 2]), 1) // [2, 3]` */
@@ -288,7 +289,9 @@ export function binaryCrossEntropy(p: Tensor, t: Tensor): Tensor {
 
 /** Converts `x` to `dtype`; gradients are converted back. Returns `x` itself when it has that dtype. */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  checkTensor("cast", x);
+  checkTensor("to", x);
+  if (!isDType(dtype))
+    throw new TypeMismatchError("to", `dtype must be "float32" or "float64", got ${describeValue(dtype)}`);
   if (x.dtype === dtype) return x;
   return apply("cast", [x], { dtype });
 }

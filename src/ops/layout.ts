@@ -4,7 +4,14 @@
 import { getBackend } from "../backend/registry.js";
 import { allocate, promote } from "../dtype.js";
 import { describeValue, formatShape, ShapeError, TypeMismatchError, ValueError } from "../errors.js";
-import { broadcastStrides, contiguousStrides, normalizeDim, sameShape, sizeOf } from "../shape.js";
+import {
+  broadcastStrides,
+  contiguousStrides,
+  normalizeDim,
+  normalizeInsertDim,
+  sameShape,
+  sizeOf,
+} from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { apply } from "./apply.js";
 import { cast } from "./elementwise.js";
@@ -300,7 +307,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
  */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   checkTensor("unsqueeze", x);
-  const d = normalizeDim("unsqueeze", dim, x.ndim + 1);
+  const d = normalizeInsertDim("unsqueeze", dim, x.ndim);
   const shape = [...x.shape];
   shape.splice(d, 0, 1);
   return reshapeTo(x, shape);
@@ -398,7 +405,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
         "stack",
         `tensors must have the same shape, got ${tensors.map((u) => formatShape(u.shape)).join(", ")}`,
       );
-  const d = normalizeDim("stack", dim, first.ndim + 1);
+  const d = normalizeInsertDim("stack", dim, first.ndim);
   return concat(
     tensors.map((t) => unsqueeze(t, d)),
     d,

@@ -88,7 +88,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     );
   const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
-  broadcastShapes("matmul", a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+  try {
+    broadcastShapes("matmul", a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+  } catch {
+    throw new ShapeError(
+      "matmul",
+      `batch dimensions must be broadcastable, got ${formatShape(a.shape)} @ ${formatShape(b.shape)}`,
+    );
+  }
   const out = apply("matmul", [a2, b2], null);
   if (a.ndim > 1 && b.ndim > 1) return out;
   const shape = out.shape.slice(0, -2);

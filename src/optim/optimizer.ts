@@ -349,19 +349,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /**
    * The gradient storage of `p`, or `null` when `p.grad` is `null` (the parameter is skipped).
-   * Throws if the gradient's shape differs from the parameter's.
+   * The `grad` setter guarantees the parameter's shape and dtype.
    */
   protected gradStorage(p: Tensor): Storage | null {
-    const g = p.grad;
-    if (g === null || g === undefined) return null;
-    const same = g.shape.length === p.shape.length && g.shape.every((d, i) => d === p.shape[i]);
-    if (!same) {
-      throw new ShapeError(
-        this.opName,
-        `a gradient must have its parameter's shape, got gradient ${formatShape(g.shape)} for parameter ${formatShape(p.shape)}`,
-      );
-    }
-    return g._storage;
+    return p.grad === null ? null : p.grad._storage;
   }
 
   /** The state of `p`, created empty on first use. */

@@ -24,6 +24,9 @@ function packColumns(b: Storage, offset: number, k: number, n: number, out: Floa
   }
 }
 
+/** Depth of one pass over k: keeps a 4-row and a 4-column panel slice (2 x 8 KB) in L1. */
+const KC = 256;
+
 export function matmul(
   a: Storage,
   aOffsets: readonly number[],
@@ -40,6 +43,7 @@ export function matmul(
   const bp = new Float64Array(nPanels * k * 4);
   let packedA = -1;
   let packedB = -1;
+  const acc = new Float64Array(mPanels * 4 * nPanels * 4);
   for (let t = 0; t < aOffsets.length; t++) {
     // Broadcast batches often repeat an operand: pack it once.
     if (aOffsets[t] !== packedA || t === 0) packRows(a, aOffsets[t], m, k, ap);
@@ -47,86 +51,87 @@ export function matmul(
     packedA = aOffsets[t];
     packedB = bOffsets[t];
     const oo = t * m * n;
-    for (let jb = 0; jb < nPanels; jb++) {
-      const pb0 = jb * k * 4;
-      const j0 = jb * 4;
-      for (let ib = 0; ib < mPanels; ib++) {
-        let pa = ib * k * 4;
-        let pb = pb0;
-        let c00 = 0,
-          c01 = 0,
-          c02 = 0,
-          c03 = 0;
-        let c10 = 0,
-          c11 = 0,
-          c12 = 0,
-          c13 = 0;
-        let c20 = 0,
-          c21 = 0,
-          c22 = 0,
-          c23 = 0;
-        let c30 = 0,
-          c31 = 0,
-          c32 = 0,
-          c33 = 0;
-        for (let p = 0; p < k; p++) {
-          const a0 = ap[pa];
-          const a1 = ap[pa + 1];
-          const a2 = ap[pa + 2];
-          const a3 = ap[pa + 3];
-          const b0 = bp[pb];
-          const b1 = bp[pb + 1];
-          const b2 = bp[pb + 2];
-          const b3 = bp[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
-          c30 += a3 * b0;
-          c31 += a3 * b1;
-          c32 += a3 * b2;
-          c33 += a3 * b3;
-          pa += 4;
-          pb += 4;
-        }
-        const i0 = ib * 4;
-        const rows = Math.min(4, m - i0);
-        const cols = Math.min(4, n - j0);
-        if (rows === 4 && cols === 4) {
-          let o = oo + i0 * n + j0;
-          out[o] = c00;
-          out[o + 1] = c01;
-          out[o + 2] = c02;
-          out[o + 3] = c03;
-          o += n;
-          out[o] = c10;
-          out[o + 1] = c11;
-          out[o + 2] = c12;
-          out[o + 3] = c13;
-          o += n;
-          out[o] = c20;
-          out[o + 1] = c21;
-          out[o + 2] = c22;
-          out[o + 3] = c23;
-          o += n;
-          out[o] = c30;
-          out[o + 1] = c31;
-          out[o + 2] = c32;
-          out[o + 3] = c33;
-        } else {
-          const block = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-          for (let r = 0; r < rows; r++)
-            for (let c = 0; c < cols; c++) out[oo + (i0 + r) * n + j0 + c] = block[r * 4 + c];
+    acc.fill(0);
+    const ldc = nPanels * 4;
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const k1 = Math.min(k, k0 + KC);
+      for (let jb = 0; jb < nPanels; jb++) {
+        const pb0 = jb * k * 4 + k0 * 4;
+        const j0 = jb * 4;
+        for (let ib = 0; ib < mPanels; ib++) {
+          let pa = ib * k * 4 + k0 * 4;
+          let pb = pb0;
+          let c00 = 0,
+            c01 = 0,
+            c02 = 0,
+            c03 = 0;
+          let c10 = 0,
+            c11 = 0,
+            c12 = 0,
+            c13 = 0;
+          let c20 = 0,
+            c21 = 0,
+            c22 = 0,
+            c23 = 0;
+          let c30 = 0,
+            c31 = 0,
+            c32 = 0,
+            c33 = 0;
+          for (let p = k0; p < k1; p++) {
+            const a0 = ap[pa];
+            const a1 = ap[pa + 1];
+            const a2 = ap[pa + 2];
+            const a3 = ap[pa + 3];
+            const b0 = bp[pb];
+            const b1 = bp[pb + 1];
+            const b2 = bp[pb + 2];
+            const b3 = bp[pb + 3];
+            c00 += a0 * b0;
+            c01 += a0 * b1;
+            c02 += a0 * b2;
+            c03 += a0 * b3;
+            c10 += a1 * b0;
+            c11 += a1 * b1;
+            c12 += a1 * b2;
+            c13 += a1 * b3;
+            c20 += a2 * b0;
+            c21 += a2 * b1;
+            c22 += a2 * b2;
+            c23 += a2 * b3;
+            c30 += a3 * b0;
+            c31 += a3 * b1;
+            c32 += a3 * b2;
+            c33 += a3 * b3;
+            pa += 4;
+            pb += 4;
+          }
+          let o = ib * 4 * ldc + j0;
+          acc[o] += c00;
+          acc[o + 1] += c01;
+          acc[o + 2] += c02;
+          acc[o + 3] += c03;
+          o += ldc;
+          acc[o] += c10;
+          acc[o + 1] += c11;
+          acc[o + 2] += c12;
+          acc[o + 3] += c13;
+          o += ldc;
+          acc[o] += c20;
+          acc[o + 1] += c21;
+          acc[o + 2] += c22;
+          acc[o + 3] += c23;
+          o += ldc;
+          acc[o] += c30;
+          acc[o + 1] += c31;
+          acc[o + 2] += c32;
+          acc[o + 3] += c33;
         }
       }
+    }
+    for (let i = 0; i < m; i++) {
+      const src = i * ldc;
+      const dst = oo + i * n;
+      for (let j = 0; j < n; j++) out[dst + j] = acc[src + j];
     }
   }
 }
