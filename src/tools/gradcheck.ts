@@ -68,8 +68,12 @@ export interface GradcheckResult {
 }
 
 /** A function under check: tensors (and any other arguments) in, one tensor out. */
-// biome-ignore lint/suspicious/noExplicitAny: checked functions take arbitrary argument lists.
-export type CheckedFunction = (...args: any[]) => Tensor;
+export type CheckedFunction<A extends unknown[] = unknown[]> = (...args: A) => Tensor;
+
+/** Calls a checked function with substituted arguments (float64 copies in place of the user's tensors). */
+function callWith<A extends unknown[]>(f: CheckedFunction<A>, args: readonly unknown[]): unknown {
+  return (f as unknown as (...a: unknown[]) => unknown)(...args);
+}
 
 const DEFAULTS = { eps: 1e-6, atol: 1e-5, rtol: 1e-3, maxJacobianRows: 256, maxFailures: 100 };
 
@@ -141,8 +145,8 @@ function resolveWrt(op: string, inputs: readonly unknown[], wrt: readonly number
  * if (!r.ok) console.log(formatGradcheckReport(r));
  * ```
  */
-export function gradcheck(
-  f: CheckedFunction,
+export function gradcheck<A extends unknown[]>(
+  f: CheckedFunction<A>,
   inputs: readonly unknown[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
@@ -162,7 +166,7 @@ export function gradcheck(
   const wrt = resolveWrt(op, inputs, options.wrt);
 
   const base = inputs.map((x, i) => (x instanceof Tensor ? float64Copy(x, wrt.includes(i)) : x));
-  const y = checkOutput(op, f(...base));
+  const y = checkOutput(op, callWith(f, base));
   const ySize = y.size;
   const fullJacobian = ySize <= maxRows;
   // NOTE: a fixed seed keeps the projection (and so the report) reproducible between runs.
@@ -199,7 +203,7 @@ export function gradcheck(
       if (i === inputIdx) d[elem] += delta;
       return tensor(d, { shape: [...x.shape], dtype: "float64" });
     });
-    const out = checkOutput(op, f(...args));
+    const out = checkOutput(op, callWith(f, args));
     return Float64Array.from(out.data);
   };
 
@@ -269,8 +273,8 @@ export function gradcheck(
  * gradgradcheck((t) => t.tanh(), [x]).ok; // true
  * ```
  */
-export function gradgradcheck(
-  f: CheckedFunction,
+export function gradgradcheck<A extends unknown[]>(
+  f: CheckedFunction<A>,
   inputs: readonly unknown[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
@@ -280,17 +284,11 @@ export function gradgradcheck(
     throw new TypeMismatchError(op, `inputs must be an array, got ${typeof inputs}`);
   const wrt = resolveWrt(op, inputs, options.wrt);
   const probe = inputs.map((x) => (x instanceof Tensor ? float64Copy(x, false) : x));
-  const y0 = checkOutput(op, f(...probe));
+  const y0 = checkOutput(op, callWith(f, probe));
   const v = randn([...y0.shape], { seed: 1, dtype: "float64" });
-  const gradFn = grad(
-    (...args: unknown[]) =>
-      checkOutput(op, f(...args))
-        .mul(v)
-        .sum(),
-    {
-      argnums: wrt,
-    },
-  ) as (...args: unknown[]) => Tensor[];
+  const gradFn = grad((...args: unknown[]) => checkOutput(op, callWith(f, args)).mul(v).sum(), {
+    argnums: wrt,
+  }) as (...args: unknown[]) => Tensor[];
   const g = (...args: unknown[]): Tensor => {
     const gs = gradFn(...args);
     return concat(
