@@ -2,7 +2,7 @@
 
 export { type GradOptions, grad, valueAndGrad } from "./autograd/functional.js";
 export { enableGrad, isGradEnabled, noGrad } from "./autograd/mode.js";
-export type { Backend } from "./backend/backend.js";
+export type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "./backend/backend.js";
 export { jsBackend } from "./backend/js/index.js";
 export { getBackend, setBackend } from "./backend/registry.js";
 export {

@@ -243,7 +243,7 @@ export function eye(n: number, m?: number, options: CreationOptions = {}): Tenso
  */
 export function rand(shape: number[] | number, options: RandomOptions = {}): Tensor {
   const dims = shapeArg("rand", shape);
-  const g = generatorFor(options.seed);
+  const g = generatorFor(options.seed, "rand");
   const s = allocate(resolveDType("rand", options.dtype), sizeOf(dims));
   for (let i = 0; i < s.length; i++) s[i] = g.uniform();
   return finish("rand", s, dims, options);
@@ -259,7 +259,7 @@ export function rand(shape: number[] | number, options: RandomOptions = {}): Ten
  */
 export function randn(shape: number[] | number, options: RandomOptions = {}): Tensor {
   const dims = shapeArg("randn", shape);
-  const g = generatorFor(options.seed);
+  const g = generatorFor(options.seed, "randn");
   const s = allocate(resolveDType("randn", options.dtype), sizeOf(dims));
   for (let i = 0; i < s.length; i++) s[i] = g.normal();
   return finish("randn", s, dims, options);

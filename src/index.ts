@@ -5,6 +5,7 @@ export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export { NumpyRandom, type NumpyRandomState } from "./random/numpy.js";
 export {
+  type CheckedFunction,
   formatGradcheckReport,
   type GradcheckFailure,
   type GradcheckOptions,

@@ -5,7 +5,7 @@
 // written in plain IEEE-754 arithmetic (no Math.log, whose last bit may differ between JavaScript engines),
 // so seeded tensors are identical across runs, platforms and browsers.
 
-import { ValueError } from "./errors.js";
+import { describeValue, ValueError } from "./errors.js";
 
 const LN2 = Math.LN2;
 const view = new DataView(new ArrayBuffer(8));
@@ -69,14 +69,14 @@ export class Generator {
   private spare: number | null = null;
 
   /** @param seed a non-negative integer up to 2^53. */
-  constructor(seed: number) {
-    this.seed(seed);
+  constructor(seed: number, op = "Generator") {
+    this.seed(seed, op);
   }
 
   /** Resets the generator to the start of the sequence for `seed`. */
-  seed(seed: number): void {
+  seed(seed: number, op = "Generator.seed"): void {
     if (!Number.isSafeInteger(seed) || seed < 0)
-      throw new ValueError("seed", `seed must be a non-negative safe integer, got ${seed}`);
+      throw new ValueError(op, `seed must be a non-negative safe integer, got ${describeValue(seed)}`);
     const state = { s: (seed % 4294967296) ^ (Math.floor(seed / 4294967296) * 0x6a09e667) };
     this.a = splitmix32(state);
     this.b = splitmix32(state);
@@ -146,10 +146,10 @@ let globalGenerator = new Generator(DEFAULT_SEED);
  * ```
  */
 export function manualSeed(seed: number): void {
-  globalGenerator = new Generator(seed);
+  globalGenerator = new Generator(seed, "manualSeed");
 }
 
 /** The generator for a call: a fresh one for an explicit seed, else the global one. */
-export function generatorFor(seed: number | undefined): Generator {
-  return seed === undefined ? globalGenerator : new Generator(seed);
+export function generatorFor(seed: number | undefined, op = "Generator"): Generator {
+  return seed === undefined ? globalGenerator : new Generator(seed, op);
 }

@@ -1,5 +1,7 @@
 // Whether ops record the graph now: noGrad turns recording off for a block, enableGrad back on.
 
+import { describeValue, TypeMismatchError } from "../errors.js";
+
 let enabled = true;
 
 /** True when ops record the graph for backward (the default). */
@@ -7,7 +9,9 @@ export function isGradEnabled(): boolean {
   return enabled;
 }
 
-function runWith<T>(mode: boolean, fn: () => T): T {
+function runWith<T>(op: string, mode: boolean, fn: () => T): T {
+  if (typeof fn !== "function")
+    throw new TypeMismatchError(op, `fn must be a function, got ${describeValue(fn)}`);
   const previous = enabled;
   enabled = mode;
   try {
@@ -28,7 +32,7 @@ function runWith<T>(mode: boolean, fn: () => T): T {
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
-  return runWith(false, fn);
+  return runWith("noGrad", false, fn);
 }
 
 /**
@@ -40,5 +44,5 @@ export function noGrad<T>(fn: () => T): T {
  * ```
  */
 export function enableGrad<T>(fn: () => T): T {
-  return runWith(true, fn);
+  return runWith("enableGrad", true, fn);
 }

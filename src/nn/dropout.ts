@@ -44,7 +44,7 @@ export class Dropout extends Module {
     if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) {
       throw new ValueError("nn.Dropout", `seed must be a non-negative integer, got ${describeValue(seed)}`);
     }
-    this.#generator = seed === undefined ? null : new Generator(seed);
+    this.#generator = seed === undefined ? null : new Generator(seed, "nn.Dropout");
   }
 
   forward(x: Tensor): Tensor {

@@ -348,7 +348,10 @@ export function slice(x: Tensor, dim: number, start: number, end?: number, step 
   if (!Number.isInteger(step) || step <= 0)
     throw new ValueError("slice", `step must be a positive integer, got ${step}`);
   if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end)))
-    throw new ValueError("slice", `start and end must be integers, got ${start} and ${end}`);
+    throw new ValueError(
+      "slice",
+      `start and end must be integers, got ${describeValue(start)} and ${describeValue(end)}`,
+    );
   const n = x.shape[d];
   const clip = (i: number) => Math.min(n, Math.max(0, i < 0 ? i + n : i));
   const s = clip(start);
