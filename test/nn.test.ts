@@ -2,49 +2,12 @@
 // Dropout and the initialisers. Reference values were computed independently in float64 (NumPy).
 
 import { describe, expect, it } from "vitest";
-import { manualSeed, noGrad, ones, randn, Tensor, tensor, zeros } from "../src/core.js";
+import { manualSeed, ones, randn, type Tensor, tensor, zeros } from "../src/core.js";
 import { ShapeError, TypeMismatchError, ValueError } from "../src/errors.js";
 import * as nn from "../src/nn/index.js";
+import { expectClose, expectGradcheck, values } from "./support/numeric.js";
 
 const f64 = { dtype: "float64" as const };
-
-function values(t: Tensor): number[] {
-  return Array.from(t._storage);
-}
-
-function expectClose(actual: Tensor | number[], expected: number[], tol = 1e-12): void {
-  const a = actual instanceof Tensor ? values(actual) : actual;
-  expect(a.length).toBe(expected.length);
-  a.forEach((v, i) => {
-    expect(Math.abs(v - expected[i]), `element ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(
-      tol * (1 + Math.abs(expected[i])),
-    );
-  });
-}
-
-/** Compares reverse-mode gradients of scalar `f` with float64 central differences, for every input. */
-function expectGradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], eps = 1e-6, tol = 1e-6): void {
-  const leaves = inputs.map((x) => Tensor._fromStorage(Float64Array.from(x._storage), [...x.shape], true));
-  f(...leaves).backward();
-  leaves.forEach((leaf, k) => {
-    const s = leaf._storage;
-    for (let i = 0; i < s.length; i++) {
-      const old = s[i];
-      s[i] = old + eps;
-      const plus = noGrad(() => f(...leaves).item());
-      s[i] = old - eps;
-      const minus = noGrad(() => f(...leaves).item());
-      s[i] = old;
-      const numerical = (plus - minus) / (2 * eps);
-      const analytical = leaf.grad === null ? 0 : leaf.grad._storage[i];
-      expect(Number.isFinite(analytical)).toBe(true);
-      expect(
-        Math.abs(analytical - numerical),
-        `input ${k}, element ${i}: analytical ${analytical}, numerical ${numerical}`,
-      ).toBeLessThanOrEqual(tol * (1 + Math.abs(numerical)));
-    }
-  });
-}
 
 class MLP extends nn.Module {
   fc1 = new nn.Linear(2, 4, { seed: 1 });
