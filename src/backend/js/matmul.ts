@@ -27,6 +27,35 @@ function packColumns(b: Storage, offset: number, k: number, n: number, out: Floa
 /** Depth of one pass over k: keeps a 4-row and a 4-column panel slice (2 x 8 KB) in L1. */
 const KC = 256;
 
+/** Below this many multiply-adds per matrix, packing costs more than it saves. */
+const SMALL = 32768;
+
+/** Dot products straight from the operands: no allocation, for small matrices. */
+function matmulSmall(
+  a: Storage,
+  aOffsets: readonly number[],
+  b: Storage,
+  bOffsets: readonly number[],
+  out: Storage,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let t = 0; t < aOffsets.length; t++) {
+    const ao = aOffsets[t];
+    const bo = bOffsets[t];
+    let o = t * m * n;
+    for (let i = 0; i < m; i++) {
+      const row = ao + i * k;
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0, q = bo + j; p < k; p++, q += n) sum += a[row + p] * b[q];
+        out[o++] = sum;
+      }
+    }
+  }
+}
+
 export function matmul(
   a: Storage,
   aOffsets: readonly number[],
@@ -37,6 +66,10 @@ export function matmul(
   k: number,
   n: number,
 ): void {
+  if (m * k * n <= SMALL) {
+    matmulSmall(a, aOffsets, b, bOffsets, out, m, k, n);
+    return;
+  }
   const mPanels = (m + 3) >> 2;
   const nPanels = (n + 3) >> 2;
   const ap = new Float64Array(mPanels * k * 4);
