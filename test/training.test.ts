@@ -1,7 +1,7 @@
 // Training converges end to end through the public API: XOR, and the tutorial's data set.
 
+import { NumpyRandom, nn, optim, type Tensor, tensor } from "chainrule";
 import { describe, expect, it } from "vitest";
-import { NumpyRandom, nn, optim, type Tensor, tensor } from "../src/index.js";
 
 function accuracy(prob: Tensor, target: Tensor): number {
   const p = prob.data;
