@@ -13,6 +13,7 @@ import type { CompareKernel, PrimitiveAttrs, UnaryPrimitive } from "./rules.js";
 import { checkTensor, empty, operands } from "./util.js";
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
+const BCE_EPSILON = Math.fround(1e-12);
 
 /** Reads `t` as contiguous storage of `shape` (a broadcast copy when needed; size-1 stays scalar). */
 function broadcastTo(t: Tensor, shape: readonly number[]): Tensor {
@@ -138,10 +139,11 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
   },
   compare: { forward: (inputs, { kernel }) => binaryForward(kernel)(inputs) },
   // Binary cross-entropy of probabilities, fused for stability (logs clamped at -100 as PyTorch).
-  // ∂/∂p = (p - t) / (p (1 - p)), with the denominator kept >= 1e-12 as PyTorch; targets get no gradient.
+  // ∂/∂p = (p - t) / (p (1 - p)), with the denominator kept >= 1e-12 as PyTorch (its constant is the float32
+  // nearest 1e-12, so gradients at p = 0 or 1 agree to the last digit); targets get no gradient.
   bce: {
     forward: binaryForward("bce"),
-    vjp: (g, _y, [p, t]) => [div(mul(g, sub(p, t)), maximum(mul(p, sub(1, p)), 1e-12)), null],
+    vjp: (g, _y, [p, t]) => [div(mul(g, sub(p, t)), maximum(mul(p, sub(1, p)), BCE_EPSILON)), null],
   },
   // ∂ where(c, a, b)/∂a = c, ∂/∂b = 1 - c; the condition gets none.
   where: {
