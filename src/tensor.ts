@@ -12,6 +12,7 @@ import {
   TypeMismatchError,
   ValueError,
 } from "./errors.js";
+import { formatValues } from "./format.js";
 import * as ops from "./ops/index.js";
 import { sameShape, sizeOf } from "./shape.js";
 
@@ -217,13 +218,28 @@ export class Tensor {
     return ops.cast(this, "float32");
   }
 
-  /** Short description, PyTorch style: `tensor([1, 2], dtype=float32, requiresGrad=true)`. */
+  /**
+   * The tensor as PyTorch prints it: values with four decimals, large tensors summarised with `...`.
+   *
+   * @example
+   * ```ts
+   * String(tensor([[1, 2], [3, 4.5]])); // "tensor([[1.0000, 2.0000],\n        [3.0000, 4.5000]])"
+   * ```
+   */
   toString(): string {
-    const body = JSON.stringify(this.toArray()).replaceAll(",", ", ");
-    const flags = [`dtype=${this.dtype}`];
-    if (this.requiresGrad) flags.push("requiresGrad=true");
+    const prefix = "tensor(";
+    const body = formatValues(this.shape, this._storage).replaceAll("\n ", `\n${" ".repeat(prefix.length)} `);
+    const flags: string[] = [];
+    if (this.dtype === "float64") flags.push("dtype=float64");
+    if (this.size === 0 || this.size > 1000) flags.push(`shape=${formatShape(this.shape)}`);
     if (this._node) flags.push(`gradFn=${this._node.op}`);
-    return `tensor(${body}, ${flags.join(", ")})`;
+    else if (this.requiresGrad) flags.push("requiresGrad=true");
+    return `${prefix}${body}${flags.length ? `, ${flags.join(", ")}` : ""})`;
+  }
+
+  /** Node's `console.log` and `util.inspect` print the same as `toString()` (a registered symbol: no import of node:util). */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   // Elementwise arithmetic (broadcasting; numbers take this tensor's dtype).
