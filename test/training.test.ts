@@ -1,7 +1,8 @@
 // Training converges end to end through the public API: XOR, and the tutorial's data set.
 
-import { NumpyRandom, nn, optim, type Tensor, tensor } from "chainrule";
+import { nn, optim, type Tensor, tensor } from "chainrule";
 import { describe, expect, it } from "vitest";
+import { tutorialProblem } from "../src/data/tutorial.js";
 
 function accuracy(prob: Tensor, target: Tensor): number {
   const p = prob.data;
@@ -40,11 +41,7 @@ describe("training converges", () => {
 
   it("fits the tutorial's data to above 95% accuracy with its 2-4-1 sigmoid network", () => {
     // The tutorial's data: 100 points, label = (x0 + x1 > 0), drawn as NumPy does with seed 42.
-    const rng = new NumpyRandom(42);
-    const xs = rng.randn(100, 2);
-    const labels = Array.from({ length: 100 }, (_, i) => (xs[2 * i] + xs[2 * i + 1] > 0 ? 1 : 0));
-    const x = tensor(xs, { shape: [100, 2], dtype: "float64" });
-    const y = tensor(labels, { dtype: "float64" }).reshape([100, 1]);
+    const { x, y } = tutorialProblem();
     const net = new nn.Sequential(
       new nn.Linear(2, 4, { dtype: "float64", seed: 1 }),
       new nn.Sigmoid(),

@@ -1,10 +1,10 @@
 // The tutorial's 2-4-1 network trained by autograd on the tutorial's NumPy data; returns its output lines (pure, no printing).
 
-import { noGrad, type Tensor, tensor, zeros } from "../core.js";
+import { noGrad, type Tensor, tensor } from "../core.js";
+import { tutorialProblem } from "../data/tutorial.js";
 import { ValueError } from "../errors.js";
 import * as nn from "../nn/index.js";
 import * as optim from "../optim/index.js";
-import { NumpyRandom } from "../random/numpy.js";
 
 /** Hidden-layer activations the demo offers (the output layer is always a sigmoid, as in the tutorial). */
 export const DEMO_ACTIVATIONS = ["sigmoid", "tanh", "relu"] as const;
@@ -85,8 +85,7 @@ const DEFAULTS: Required<DemoOptions> = {
   check: false,
 };
 
-/** The tutorial's dataset size and test inputs. */
-const SAMPLES = 100;
+/** The tutorial's test inputs. */
 const TEST_INPUTS: [number, number][] = [
   [1, 1],
   [-1, -1],
@@ -214,7 +213,7 @@ function checkLine(o: Required<DemoOptions>): string {
 /**
  * Runs the tutorial's NumPy program ("Chain Rule and Backpropagation", section 5) through chainrule's autograd:
  * 100 points from `np.random.seed(seed); X = np.random.randn(100, 2)` (reproduced bit for bit by
- * {@link NumpyRandom}), labels `y = (x0 + x1 > 0)`, a 2-H-1 network with `W1 = randn(2, H) * 0.01`,
+ * `NumpyRandom`), labels `y = (x0 + x1 > 0)`, a 2-H-1 network with `W1 = randn(2, H) * 0.01`,
  * `W2 = randn(H, 1) * 0.01` drawn after `X` in the same order, zero biases, full-batch gradient descent
  * (`optim.SGD`) in float64, the loss every `printEvery` epochs and predictions for `[1, 1]`, `[-1, -1]`, `[1, -1]`.
  * With the defaults the epoch and prediction lines are those the NumPy program prints (its input arrays are
@@ -237,19 +236,9 @@ export function runTutorialDemo(options: DemoOptions = {}): DemoResult {
   const dtype = "float64";
 
   // Same draws, same order as the NumPy program: X first, then W1 and W2 in the network's constructor.
-  const rng = new NumpyRandom(o.seed);
-  const Xd = rng.randn(SAMPLES, 2);
-  const yd = new Float64Array(SAMPLES);
-  for (let i = 0; i < SAMPLES; i++) yd[i] = Xd[2 * i] + Xd[2 * i + 1] > 0 ? 1 : 0;
-  const W1d = rng.randn(2, H).map((v) => v * 0.01);
-  const W2d = rng.randn(H, 1).map((v) => v * 0.01);
-
-  const X = tensor(Xd, { shape: [SAMPLES, 2], dtype });
-  const y = tensor(yd, { shape: [SAMPLES, 1], dtype });
-  const W1 = tensor(W1d, { shape: [2, H], dtype, requiresGrad: true });
-  const b1 = zeros([H], { dtype, requiresGrad: true });
-  const W2 = tensor(W2d, { shape: [H, 1], dtype, requiresGrad: true });
-  const b2 = zeros([1], { dtype, requiresGrad: true });
+  const { x: X, y, W1, b1, W2, b2 } = tutorialProblem({ seed: o.seed, hidden: H });
+  const Xd = X.data as Float64Array;
+  const yd = y.data as Float64Array;
   const params = [W1, b1, W2, b2];
   const opt = new optim.SGD(params, { lr: o.lr });
 
