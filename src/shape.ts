@@ -120,6 +120,15 @@ export function checkShape(op: string, shape: unknown): number[] {
   return [...(shape as number[])];
 }
 
+/** Splits `shape` around `dim` into the extents [before, at, after] (a 0-d shape counts as [1]). */
+export function splitAt(shape: readonly number[], dim: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < dim; i++) outer *= shape[i];
+  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
+  return [outer, shape[dim] ?? 1, inner];
+}
+
 /** The shape left after reducing `dims` of `shape`, keeping them as size 1 when `keepDim`. */
 export function reducedShape(shape: readonly number[], dims: readonly number[], keepDim: boolean): number[] {
   const out: number[] = [];

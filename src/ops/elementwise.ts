@@ -15,9 +15,12 @@ import { checkTensor, empty, operands } from "./util.js";
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const BCE_EPSILON = Math.fround(1e-12);
 
-/** Reads `t` as contiguous storage of `shape` (a broadcast copy when needed; size-1 stays scalar). */
-function broadcastTo(t: Tensor, shape: readonly number[]): Tensor {
-  if (t.size === 1 || sameShape(t.shape, shape)) return t;
+/**
+ * Reads `t` as contiguous storage of `shape`: a broadcast copy when needed. A one-element `t` stays as it is
+ * when `keepScalar` (the binary kernels broadcast it themselves).
+ */
+function broadcastTo(t: Tensor, shape: readonly number[], keepScalar = true): Tensor {
+  if ((keepScalar && t.size === 1) || sameShape(t.shape, shape)) return t;
   const out = empty(shape, t.dtype);
   getBackend().strided(t._storage, 0, broadcastStrides(t.shape, shape), out._storage, shape);
   return out;
@@ -150,13 +153,8 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
     forward: ([c, a, b]) => {
       const shape = broadcastShapes("where", c.shape, a.shape, b.shape);
       const out = empty(shape, promote(a.dtype, b.dtype));
-      const full = (t: Tensor) => {
-        if (sameShape(t.shape, shape)) return t;
-        const o = empty(shape, t.dtype);
-        getBackend().strided(t._storage, 0, broadcastStrides(t.shape, shape), o._storage, shape);
-        return o;
-      };
-      getBackend().where(full(c)._storage, full(a)._storage, full(b)._storage, out._storage);
+      const [fc, fa, fb] = [c, a, b].map((t) => broadcastTo(t, shape, false)._storage);
+      getBackend().where(fc, fa, fb, out._storage);
       return out;
     },
     vjp: (g, _y, [c], _a, needs) => [

@@ -11,10 +11,10 @@ import {
   normalizeInsertDim,
   sameShape,
   sizeOf,
+  splitAt,
 } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { apply } from "./apply.js";
-import { cast } from "./elementwise.js";
 import type { RuleTable } from "./rule.js";
 import type { PrimitiveAttrs } from "./rules.js";
 import { checkTensor, empty } from "./util.js";
@@ -28,15 +28,6 @@ type LayoutName =
   | "concat"
   | "gather"
   | "scatterAdd";
-
-/** Extents of `shape` before, at and after `dim`. */
-function around(shape: readonly number[], dim: number): [number, number, number] {
-  let outer = 1;
-  let inner = 1;
-  for (let i = 0; i < dim; i++) outer *= shape[i];
-  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
-  return [outer, shape[dim], inner];
-}
 
 export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
   // Tensors are always contiguous, so a reshape shares storage. Its gradient is reshaped back.
@@ -94,7 +85,7 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
   embedSlice: {
     forward: ([g], { shape, dim, start, step }) => {
       const out = empty(shape, g.dtype);
-      const [outer, n, inner] = around(shape, dim);
+      const [outer, n, inner] = splitAt(shape, dim);
       const m = g.shape[dim];
       const src = g._storage;
       const dst = out._storage;
@@ -115,7 +106,7 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
       shape[dim] = xs.reduce((s, t) => s + t.shape[dim], 0);
       const dtype = xs.reduce((d, t) => promote(d, t.dtype), xs[0].dtype);
       const out = empty(shape, dtype);
-      const [outer, total, inner] = around(shape, dim);
+      const [outer, total, inner] = splitAt(shape, dim);
       let offset = 0;
       for (const t of xs) {
         const m = t.shape[dim];
@@ -462,5 +453,5 @@ export function indexTensor(op: string, values: readonly number[] | Int32Array):
     );
   const s = allocate("float64", values.length);
   for (let i = 0; i < values.length; i++) s[i] = values[i];
-  return cast(Tensor._fromStorage(s, [values.length]), "float64");
+  return Tensor._fromStorage(s, [values.length]);
 }

@@ -1,7 +1,7 @@
 // Softmax and log-softmax primitives: fused for numerical stability, with derivative rules in tensor ops.
 
 import { getBackend } from "../backend/registry.js";
-import { normalizeDim } from "../shape.js";
+import { normalizeDim, splitAt } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { apply } from "./apply.js";
 import { exp, mul, sub } from "./elementwise.js";
@@ -14,12 +14,8 @@ function forward(log: boolean) {
   return ([x]: readonly Tensor[], { dim }: { dim: number }): Tensor => {
     const out = empty(x.shape, x.dtype);
     if (x.size === 0) return out;
-    const shape = x.ndim === 0 ? [1] : x.shape;
-    let outer = 1;
-    let inner = 1;
-    for (let i = 0; i < dim; i++) outer *= shape[i];
-    for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
-    getBackend().softmax(x._storage, outer, shape[dim], inner, out._storage, log);
+    const [outer, n, inner] = splitAt(x.shape, dim);
+    getBackend().softmax(x._storage, outer, n, inner, out._storage, log);
     return out;
   };
 }

@@ -2,6 +2,7 @@
 
 import { allocate, type DType } from "../dtype.js";
 import { describeValue, TypeMismatchError } from "../errors.js";
+import { sizeOf } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 
 /** Throws a TypeMismatchError unless `value` is a Tensor. */
@@ -39,7 +40,5 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
 
 /** A new tensor of `shape` and `dtype` with zeroed storage. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return Tensor._fromStorage(allocate(dtype, n), shape);
+  return Tensor._fromStorage(allocate(dtype, sizeOf(shape)), shape);
 }

@@ -41,15 +41,6 @@ export function strided(
   }
 }
 
-/** Splits `shape` around `dim` into [outer, size, inner] extents. */
-export function splitAt(shape: readonly number[], dim: number): [number, number, number] {
-  let outer = 1;
-  let inner = 1;
-  for (let i = 0; i < dim; i++) outer *= shape[i];
-  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
-  return [outer, shape[dim] ?? 1, inner];
-}
-
 export function gather(
   x: Storage,
   shape: readonly number[],

@@ -79,8 +79,8 @@ export function matmul(
   const acc = new Float64Array(mPanels * 4 * nPanels * 4);
   for (let t = 0; t < aOffsets.length; t++) {
     // Broadcast batches often repeat an operand: pack it once.
-    if (aOffsets[t] !== packedA || t === 0) packRows(a, aOffsets[t], m, k, ap);
-    if (bOffsets[t] !== packedB || t === 0) packColumns(b, bOffsets[t], k, n, bp);
+    if (aOffsets[t] !== packedA) packRows(a, aOffsets[t], m, k, ap);
+    if (bOffsets[t] !== packedB) packColumns(b, bOffsets[t], k, n, bp);
     packedA = aOffsets[t];
     packedB = bOffsets[t];
     const oo = t * m * n;

@@ -1,8 +1,8 @@
 // Reduction kernels of the reference backend. Sums accumulate in float64 whatever the storage dtype.
 
 import type { Storage } from "../../dtype.js";
+import { splitAt } from "../../shape.js";
 import type { ReduceKernel } from "../backend.js";
-import { splitAt } from "./layout.js";
 
 export function reduce(
   op: ReduceKernel,
