@@ -115,24 +115,16 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): void {
 
 /** The seed gradient for `backward`: ones for a one-element output, else the user's gradient checked. */
 function seedFor(op: string, root: Tensor, gradient: Tensor | number | undefined): Tensor {
-  if (gradient === undefined) {
+  if (gradient === undefined || typeof gradient === "number") {
     if (root.size !== 1)
       throw new AutogradError(
         op,
-        `output must be a scalar, got shape ${formatShape(root.shape)}; pass a gradient or call .sum() first`,
+        gradient === undefined
+          ? `output must be a scalar, got shape ${formatShape(root.shape)}; pass a gradient or call .sum() first`
+          : `a number gradient needs a one-element output, got shape ${formatShape(root.shape)}`,
       );
     const s = allocate(root.dtype, 1);
-    s[0] = 1;
-    return Tensor._fromStorage(s, root.shape);
-  }
-  if (typeof gradient === "number") {
-    if (root.size !== 1)
-      throw new AutogradError(
-        op,
-        `a number gradient needs a one-element output, got shape ${formatShape(root.shape)}`,
-      );
-    const s = allocate(root.dtype, 1);
-    s[0] = gradient;
+    s[0] = gradient ?? 1;
     return Tensor._fromStorage(s, root.shape);
   }
   if (!(gradient instanceof Tensor))

@@ -1,6 +1,6 @@
 // Function transformations: grad and valueAndGrad, JAX style, built on the engine.
 
-import { allocate } from "../dtype.js";
+import { tensor, zerosLike } from "../creation.js";
 import { AutogradError, describeValue, formatShape, TypeMismatchError, ValueError } from "../errors.js";
 import { identity } from "../ops/elementwise.js";
 import { Tensor } from "../tensor.js";
@@ -27,9 +27,7 @@ function differentiate(
     const a = args[i];
     let t: Tensor;
     if (typeof a === "number") {
-      const s = allocate("float64", 1);
-      s[0] = a;
-      t = Tensor._fromStorage(s, []);
+      t = tensor(a, { dtype: "float64" });
     } else if (a instanceof Tensor) t = a;
     else
       throw new TypeMismatchError(op, `argument ${i} must be a Tensor or a number, got ${describeValue(a)}`);
@@ -48,7 +46,7 @@ function differentiate(
       `the function must return a scalar tensor, got shape ${formatShape(value.shape)}; reduce it with .sum() or .mean()`,
     );
   const grads = gradientsOf(value, wrapped, undefined, isGradEnabled(), op).map(
-    (g, k) => g ?? Tensor._fromStorage(allocate(wrapped[k].dtype, wrapped[k].size), wrapped[k].shape),
+    (g, k) => g ?? zerosLike(wrapped[k]),
   );
   return { value, grads };
 }
