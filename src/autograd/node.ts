@@ -8,6 +8,8 @@ export interface GradNode {
   readonly op: string;
   /** The op's tensor inputs, in order. */
   readonly inputs: readonly Tensor[];
+  /** The primitive's attributes (dims, shapes, constants), for explanations and graph drawings. */
+  readonly attrs?: unknown;
   /**
    * Vector-Jacobian product: given the gradient `g` of the output `out`, returns one gradient per input
    * (null where `needs[i]` is false or the input gets none). Written with tensor ops, so it can be recorded.

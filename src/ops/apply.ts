@@ -17,6 +17,7 @@ export function apply<K extends PrimitiveName>(name: K, inputs: Tensor[], attrs:
       out._record({
         op: name,
         inputs,
+        attrs,
         vjp: (g, o, needs) => vjp(g, o, inputs, attrs, needs),
       });
   }
