@@ -17,7 +17,8 @@ describe("browser build", () => {
       logLevel: "silent",
     });
     const code = result.outputFiles[0].text;
-    const context: Record<string, unknown> = {};
+    // What every browser has (protobufjs, used by the ONNX export, builds a TextDecoder when it loads).
+    const context: Record<string, unknown> = { TextEncoder, TextDecoder };
     runInNewContext(
       `${code}
       const { tensor, nn, optim } = chainrule;

@@ -72,3 +72,18 @@ describe("chartGrid", () => {
     expect(() => chartGrid([])).toThrow("chartGrid: expected at least one chart, got none");
   });
 });
+
+describe("lineChart legend", () => {
+  it("moves to the corner where it hides the fewest points", () => {
+    // Data fills the top right; the legend should go to the bottom right or a left corner instead.
+    const x = Array.from({ length: 50 }, (_, i) => i);
+    const svg = lineChart({
+      width: 400,
+      height: 300,
+      series: [{ name: "rising", x, y: x.map((v) => v * v) }],
+    });
+    const rect =
+      /<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="#ffffff" fill-opacity/.exec(svg)!;
+    expect(Number(rect[2]) > 100 || Number(rect[1]) < 50).toBe(true);
+  });
+});

@@ -66,11 +66,12 @@ function formatTick(v: number, log: boolean): string {
 }
 
 function validate(spec: LineChartSpec): void {
-  if (spec.series.length === 0) throw new ValueError("lineChart: expected at least one series, got none");
+  if (spec.series.length === 0) throw new ValueError("lineChart", "expected at least one series, got none");
   for (const s of spec.series) {
     if (s.x.length !== s.y.length)
       throw new ValueError(
-        `lineChart: series "${s.name}" needs as many x as y values, got ${s.x.length} x and ${s.y.length} y`,
+        "lineChart",
+        `series "${s.name}" needs as many x as y values, got ${s.x.length} x and ${s.y.length} y`,
       );
   }
   for (const [key, v] of [
@@ -78,7 +79,7 @@ function validate(spec: LineChartSpec): void {
     ["height", spec.height],
   ] as const) {
     if (v !== undefined && (!Number.isFinite(v) || v < 120))
-      throw new ValueError(`lineChart: ${key} must be a number >= 120, got ${v}`);
+      throw new ValueError("lineChart", `${key} must be a number >= 120, got ${v}`);
   }
 }
 
@@ -200,15 +201,38 @@ export function lineChart(spec: LineChartSpec): string {
     );
   });
 
-  // Legend, top right inside the plot.
+  // Legend inside the plot, in the corner that hides the fewest data points.
   const legendW = Math.min(innerW - 8, 24 + 7 * Math.max(...spec.series.map((s) => s.name.length)));
-  const lx = innerW - legendW - 6;
+  const legendH = spec.series.length * 16 + 6;
+  const screen: [number, number][] = [];
+  for (const s of spec.series)
+    s.x.forEach((px, j) => {
+      const py = s.y[j];
+      if (Number.isFinite(px) && Number.isFinite(py) && (!log || py > 0))
+        screen.push([x(px), y(Math.min(Math.max(py, yLo), yHi))]);
+    });
+  const corners: [number, number][] = [
+    [innerW - legendW - 6, 6],
+    [6, 6],
+    [innerW - legendW - 6, innerH - legendH - 6],
+    [6, innerH - legendH - 6],
+  ];
+  const hidden = ([cx, cy]: [number, number]) =>
+    screen.filter(
+      ([px, py]) => px >= cx - 4 && px <= cx + legendW + 4 && py >= cy - 4 && py <= cy + legendH + 4,
+    ).length;
+  let [lx, top] = corners[0];
+  let fewest = hidden(corners[0]);
+  for (const c of corners.slice(1)) {
+    const n = hidden(c);
+    if (n < fewest) [[lx, top], fewest] = [c, n];
+  }
   parts.push(
-    `<rect x="${lx}" y="6" width="${legendW}" height="${spec.series.length * 16 + 6}" fill="#ffffff" fill-opacity="0.85" stroke="#ccc"/>`,
+    `<rect x="${lx}" y="${top}" width="${legendW}" height="${legendH}" fill="#ffffff" fill-opacity="0.85" stroke="#ccc"/>`,
   );
   spec.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
-    const ly = 18 + i * 16;
+    const ly = top + 12 + i * 16;
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : "";
     parts.push(
       `<line x1="${lx + 4}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="${escapeXml(color)}" stroke-width="2"${dash}/>`,
@@ -226,7 +250,7 @@ export function lineChart(spec: LineChartSpec): string {
 function svgSize(svg: string): { width: number; height: number; body: string } {
   const m = /^<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"[^>]*>/.exec(svg);
   if (m === null)
-    throw new ValueError("chartGrid: expected charts made by lineChart (an <svg> with width and height)");
+    throw new ValueError("chartGrid", "expected charts made by lineChart (an <svg> with width and height)");
   return {
     width: Number(m[1]),
     height: Number(m[2]),
@@ -246,10 +270,10 @@ export function chartGrid(
   charts: readonly string[],
   options: { columns?: number; title?: string } = {},
 ): string {
-  if (charts.length === 0) throw new ValueError("chartGrid: expected at least one chart, got none");
+  if (charts.length === 0) throw new ValueError("chartGrid", "expected at least one chart, got none");
   const columns = options.columns ?? charts.length;
   if (!Number.isInteger(columns) || columns < 1)
-    throw new ValueError(`chartGrid: columns must be a positive integer, got ${columns}`);
+    throw new ValueError("chartGrid", `columns must be a positive integer, got ${columns}`);
   const sizes = charts.map(svgSize);
   const cellW = Math.max(...sizes.map((s) => s.width));
   const cellH = Math.max(...sizes.map((s) => s.height));
