@@ -5,6 +5,7 @@ import { AutogradError, describeValue, formatShape, TypeMismatchError, ValueErro
 import { identity } from "../ops/elementwise.js";
 import { Tensor } from "../tensor.js";
 import { gradientsOf } from "./engine.js";
+import { shareTangents } from "./forward.js";
 import { enableGrad, isGradEnabled } from "./mode.js";
 
 /** Options of {@link grad} and {@link valueAndGrad}. */
@@ -32,8 +33,11 @@ function differentiate(
     else
       throw new TypeMismatchError(op, `argument ${i} must be a Tensor or a number, got ${describeValue(a)}`);
     // A fresh node per call, so nested transformations each differentiate their own copy; an input that
-    // requires grad stays connected to the outer graph through a recorded identity.
-    const w = t.requiresGrad ? enableGrad(() => identity(t)) : Tensor._fromStorage(t._storage, t.shape, true);
+    // requires grad stays connected to the outer graph through a recorded identity, and a fresh leaf keeps
+    // the input's forward-mode tangents (so jvp(grad(f)) works).
+    const w = t.requiresGrad
+      ? enableGrad(() => identity(t))
+      : shareTangents(t, Tensor._fromStorage(t._storage, t.shape, true));
     inputs[i] = w;
     return w;
   });

@@ -8,8 +8,9 @@ import { describeValue, TypeMismatchError } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sameShape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { apply } from "./apply.js";
-import type { Rule, RuleTable } from "./rule.js";
+import type { DifferentiableRule, RuleTable } from "./rule.js";
 import type { CompareKernel, PrimitiveAttrs, UnaryPrimitive } from "./rules.js";
+import { addTangents, scaleTangent } from "./tangent.js";
 import { checkTensor, empty, operands } from "./util.js";
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
@@ -34,18 +35,46 @@ function unaryForward(kernel: UnaryKernel) {
   };
 }
 
+/** True when a binary kernel reads `t` as it is for an output of `shape`: one element, or the same shape. */
+function plainOperand(t: Tensor, shape: readonly number[]): boolean {
+  return t.size === 1 || sameShape(t.shape, shape);
+}
+
 function binaryForward(kernel: BinaryKernel, dtypeOf?: (a: Tensor, b: Tensor) => DType) {
   return ([a, b]: readonly Tensor[]): Tensor => {
     const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(kernel, a.shape, b.shape);
     const out = empty(shape, dtypeOf ? dtypeOf(a, b) : promote(a.dtype, b.dtype));
     if (out.size === 0) return out;
-    getBackend().binary(kernel, broadcastTo(a, shape)._storage, broadcastTo(b, shape)._storage, out._storage);
+    const backend = getBackend();
+    // A true broadcast goes to a backend's fused kernel when it has one, with no materialised copy.
+    if (backend.binaryStrided !== undefined && !(plainOperand(a, shape) && plainOperand(b, shape)))
+      backend.binaryStrided(
+        kernel,
+        a._storage,
+        broadcastStrides(a.shape, shape),
+        b._storage,
+        broadcastStrides(b.shape, shape),
+        out._storage,
+        shape,
+      );
+    else backend.binary(kernel, broadcastTo(a, shape)._storage, broadcastTo(b, shape)._storage, out._storage);
     return out;
   };
 }
 
-function unaryRule(kernel: UnaryPrimitive, vjp: (g: Tensor, x: Tensor, y: Tensor) => Tensor): Rule<null> {
-  return { forward: unaryForward(kernel), vjp: (g, y, [x]) => [vjp(g, x, y)] };
+/**
+ * An elementwise function of one argument, given `times(v, x, y) = v · f'(x)`. Its Jacobian is diagonal, so
+ * the same product is the vjp (v = the output gradient) and the jvp (v = the input's tangent).
+ */
+function unaryRule(
+  kernel: UnaryPrimitive,
+  times: (v: Tensor, x: Tensor, y: Tensor) => Tensor,
+): DifferentiableRule<null> {
+  return {
+    forward: unaryForward(kernel),
+    vjp: (g, y, [x]) => [times(g, x, y)],
+    jvp: ([t], y, [x]) => (t === null ? null : times(t, x, y)),
+  };
 }
 
 type ElementwiseName =
@@ -101,20 +130,34 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
   // d/dx log(1 + e^x) = σ(x), exact everywhere (unlike a max/abs composite at 0)
   softplus: unaryRule("softplus", (g, x) => mul(g, sigmoid(x))),
   // d/dx sign x = 0 (almost everywhere); recorded, as PyTorch, so the output requires grad.
-  sign: { forward: unaryForward("sign"), vjp: (g) => [empty(g.shape, g.dtype)] },
+  sign: { forward: unaryForward("sign"), vjp: (g) => [empty(g.shape, g.dtype)], jvp: () => null },
   // ∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1
-  add: { forward: binaryForward("add"), vjp: (g) => [g, g] },
+  add: { forward: binaryForward("add"), vjp: (g) => [g, g], jvp: ([ta, tb]) => addTangents(ta, tb) },
   // ∂(a - b)/∂a = 1, ∂(a - b)/∂b = -1
-  sub: { forward: binaryForward("sub"), vjp: (g, _y, _i, _a, needs) => [g, needs[1] ? neg(g) : null] },
+  sub: {
+    forward: binaryForward("sub"),
+    vjp: (g, _y, _i, _a, needs) => [g, needs[1] ? neg(g) : null],
+    jvp: ([ta, tb]) => (tb === null ? ta : ta === null ? neg(tb) : sub(ta, tb)),
+  },
   // ∂(ab)/∂a = b, ∂(ab)/∂b = a
   mul: {
     forward: binaryForward("mul"),
     vjp: (g, _y, [a, b], _a, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null],
+    jvp: ([ta, tb], _y, [a, b]) =>
+      addTangents(
+        scaleTangent(ta, () => b),
+        scaleTangent(tb, () => a),
+      ),
   },
   // ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -a/b²
   div: {
     forward: binaryForward("div"),
     vjp: (g, y, [, b], _a, needs) => [needs[0] ? div(g, b) : null, needs[1] ? neg(mul(div(g, b), y)) : null],
+    // (ta - tb · y) / b
+    jvp: ([ta, tb], y, [, b]) => {
+      const num = tb === null ? ta : ta === null ? neg(mul(tb, y)) : sub(ta, mul(tb, y));
+      return num === null ? null : div(num, b);
+    },
   },
   // ∂(a^b)/∂a = b a^(b-1), ∂(a^b)/∂b = a^b log a
   // NOTE: as PyTorch, the first is 0 where b = 0 and the second 0 where a = 0 and b >= 0 (no 0·∞ NaN).
@@ -124,6 +167,11 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
       needs[0] ? where(eq(b, 0), 0, mul(g, mul(b, pow(a, sub(b, 1))))) : null,
       needs[1] ? where(mul(eq(a, 0), ge(b, 0)), 0, mul(g, mul(y, log(a)))) : null,
     ],
+    jvp: ([ta, tb], y, [a, b]) =>
+      addTangents(
+        ta === null ? null : where(eq(b, 0), 0, mul(ta, mul(b, pow(a, sub(b, 1))))),
+        tb === null ? null : where(mul(eq(a, 0), ge(b, 0)), 0, mul(tb, mul(y, log(a)))),
+      ),
   },
   // NOTE: at ties max(a, b) shares the gradient equally, as PyTorch.
   maximum: {
@@ -132,6 +180,11 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
       needs[0] ? mul(g, winnerShare(a, b, "gt")) : null,
       needs[1] ? mul(g, winnerShare(b, a, "gt")) : null,
     ],
+    jvp: ([ta, tb], _y, [a, b]) =>
+      addTangents(
+        scaleTangent(ta, () => winnerShare(a, b, "gt")),
+        scaleTangent(tb, () => winnerShare(b, a, "gt")),
+      ),
   },
   minimum: {
     forward: binaryForward("minimum"),
@@ -139,6 +192,11 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
       needs[0] ? mul(g, winnerShare(a, b, "lt")) : null,
       needs[1] ? mul(g, winnerShare(b, a, "lt")) : null,
     ],
+    jvp: ([ta, tb], _y, [a, b]) =>
+      addTangents(
+        scaleTangent(ta, () => winnerShare(a, b, "lt")),
+        scaleTangent(tb, () => winnerShare(b, a, "lt")),
+      ),
   },
   compare: { forward: (inputs, { kernel }) => binaryForward(kernel)(inputs) },
   // Binary cross-entropy of probabilities, fused for stability (logs clamped at -100 as PyTorch).
@@ -147,6 +205,9 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
   bce: {
     forward: binaryForward("bce"),
     vjp: (g, _y, [p, t]) => [div(mul(g, sub(p, t)), maximum(mul(p, sub(1, p)), BCE_EPSILON)), null],
+    // NOTE: as in reverse mode, the target's tangent is ignored (it is data, not a parameter).
+    jvp: ([tp], _y, [p, t]) =>
+      tp === null ? null : div(mul(tp, sub(p, t)), maximum(mul(p, sub(1, p)), BCE_EPSILON)),
   },
   // ∂ where(c, a, b)/∂a = c, ∂/∂b = 1 - c; the condition gets none.
   where: {
@@ -162,6 +223,7 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
       needs[1] ? where(c, g, 0) : null,
       needs[2] ? where(c, 0, g) : null,
     ],
+    jvp: ([, ta, tb], _y, [c]) => (ta === null && tb === null ? null : where(c, ta ?? 0, tb ?? 0)),
   },
   // A dtype conversion passes the gradient through (the engine converts it back).
   cast: {
@@ -171,6 +233,7 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
       return out;
     },
     vjp: (g) => [g],
+    jvp: ([t], _y, _x, { dtype }) => (t === null ? null : cast(t, dtype)),
   },
   identity: {
     forward: ([x]) => {
@@ -179,6 +242,7 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
       return out;
     },
     vjp: (g) => [g],
+    jvp: ([t]) => t,
   },
 };
 

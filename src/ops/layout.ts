@@ -34,6 +34,7 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
   reshape: {
     forward: ([x], { shape }) => Tensor._fromStorage(x._storage, shape),
     vjp: (g, _y, [x]) => [reshapeTo(g, x.shape)],
+    jvp: ([t], _y, _x, { shape }) => (t === null ? null : reshapeTo(t, shape)),
   },
   // The gradient of a permutation is the inverse permutation.
   permute: {
@@ -57,6 +58,7 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
       });
       return [apply("permute", [g], { dims: inverse })];
     },
+    jvp: ([t], _y, _x, { dims }) => (t === null ? null : apply("permute", [t], { dims })),
   },
   // The engine sums the broadcast gradient back to the input's shape.
   expand: {
@@ -66,6 +68,7 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
       return out;
     },
     vjp: (g) => [g],
+    jvp: ([t], _y, _x, { shape }) => (t === null ? null : apply("expand", [t], { shape })),
   },
   // The gradient of a slice is the gradient placed back into zeros of the input's shape.
   slice: {
@@ -81,6 +84,7 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
       return out;
     },
     vjp: (g, _y, [x], attrs) => [apply("embedSlice", [g], { shape: [...x.shape], ...attrs })],
+    jvp: ([t], _y, _x, attrs) => (t === null ? null : apply("slice", [t], attrs)),
   },
   embedSlice: {
     forward: ([g], { shape, dim, start, step }) => {
@@ -98,6 +102,7 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
       return out;
     },
     vjp: (g, _y, _x, { dim, start, end, step }) => [apply("slice", [g], { dim, start, end, step })],
+    jvp: ([t], _y, _x, attrs) => (t === null ? null : apply("embedSlice", [t], attrs)),
   },
   // Each input's gradient is its slice of the output gradient.
   concat: {
@@ -128,6 +133,15 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
         return needs[i] ? apply("slice", [g], { dim, start, end: start + m, step: 1 }) : null;
       });
     },
+    // The tangents concatenated, zeros standing in for inputs without one.
+    jvp: (ts, _y, xs, { dim }) => {
+      if (ts.every((t) => t === null)) return null;
+      return apply(
+        "concat",
+        ts.map((t, i) => t ?? empty(xs[i].shape, xs[i].dtype)),
+        { dim },
+      );
+    },
   },
   // ∂ gather(x, idx)/∂x scatters the gradient back (adding where an index repeats); indices get none.
   gather: {
@@ -140,6 +154,7 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
       apply("scatterAdd", [index, g], { dim, shape: [...x.shape] }),
       null,
     ],
+    jvp: ([t], _y, [, index], { dim }) => (t === null ? null : apply("gather", [t, index], { dim })),
   },
   scatterAdd: {
     forward: ([index, src], { dim, shape }) => {
@@ -148,6 +163,7 @@ export const layoutRules: RuleTable<Pick<PrimitiveAttrs, LayoutName>> = {
       return out;
     },
     vjp: (g, _y, [index], { dim }) => [null, apply("gather", [g, index], { dim })],
+    jvp: ([, t], _y, [index], attrs) => (t === null ? null : apply("scatterAdd", [index, t], attrs)),
   },
 };
 

@@ -37,11 +37,28 @@ function extremumVjp(g: Tensor, y: Tensor, [x]: readonly Tensor[], { dims }: Red
   return [mul(mask, unreduce(div(g, reshape(count, y.shape)), x.shape, dims))];
 }
 
+/** The same Jacobian as {@link extremumVjp}: the mean of the tangents of the tied extrema. */
+function extremumJvp(
+  [t]: readonly (Tensor | null)[],
+  y: Tensor,
+  [x]: readonly Tensor[],
+  { dims }: ReduceAttrs,
+): Tensor | null {
+  if (t === null) return null;
+  const yb = unreduce(y, x.shape, dims);
+  const mask = add(eq(x, yb), mul(ne(x, x), ne(yb, yb)));
+  return reshape(div(sumOf(mul(mask, t), dims, true), sumOf(mask, dims, true)), y.shape);
+}
+
 export const reduceRules: RuleTable<Pick<PrimitiveAttrs, "sum" | "max" | "min" | "argReduce">> = {
   // ∂(Σ x)/∂x_i = 1: the gradient is broadcast back over the reduced dims
-  sum: { forward: reduceForward("sum"), vjp: (g, _y, [x], { dims }) => [unreduce(g, x.shape, dims)] },
-  max: { forward: reduceForward("max"), vjp: extremumVjp },
-  min: { forward: reduceForward("min"), vjp: extremumVjp },
+  sum: {
+    forward: reduceForward("sum"),
+    vjp: (g, _y, [x], { dims }) => [unreduce(g, x.shape, dims)],
+    jvp: ([t], _y, _x, { dims, keepDim }) => (t === null ? null : sumOf(t, dims, keepDim)),
+  },
+  max: { forward: reduceForward("max"), vjp: extremumVjp, jvp: extremumJvp },
+  min: { forward: reduceForward("min"), vjp: extremumVjp, jvp: extremumJvp },
   argReduce: {
     forward: ([x], { kernel, dim, keepDim }) => {
       if (x.size === 0)

@@ -25,11 +25,15 @@ export const softmaxRules: RuleTable<Pick<PrimitiveAttrs, "softmax" | "logSoftma
   softmax: {
     forward: forward(false),
     vjp: (g, y, _x, { dim }) => [mul(y, sub(g, sum(mul(g, y), dim, true)))],
+    // The Jacobian diag(y) - y yᵀ is symmetric: the same product with the tangent.
+    jvp: ([t], y, _x, { dim }) => (t === null ? null : mul(y, sub(t, sum(mul(t, y), dim, true)))),
   },
   // ∂logSoftmax: g - softmax(x) Σ g, with softmax(x) = e^y
   logSoftmax: {
     forward: forward(true),
     vjp: (g, y, _x, { dim }) => [sub(g, mul(exp(y), sum(g, dim, true)))],
+    // ∂y_i/∂x_j = δ_ij - softmax_j: t - Σ softmax ⊙ t
+    jvp: ([t], y, _x, { dim }) => (t === null ? null : sub(t, sum(mul(exp(y), t), dim, true))),
   },
 };
 
