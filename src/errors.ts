@@ -46,3 +46,67 @@ export function describeValue(value: unknown): string {
   }
   return typeof value;
 }
+
+/** Statistics of a tensor for an {@link AnomalyError}: min, max and mean are over its finite elements (null when none). */
+export interface TensorStats {
+  shape: number[];
+  dtype: string;
+  size: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  nanCount: number;
+  posInfCount: number;
+  negInfCount: number;
+}
+
+/** Where and how an anomaly happened: what an {@link AnomalyError} carries besides its message. */
+export interface AnomalyDetails {
+  /** `"forward"`: the op's output is not finite; `"backward"`: a gradient it produced is not. */
+  phase: "forward" | "backward";
+  /** The user's code that created the op, `path:line:column` (null when no frame could be found). */
+  site: string | null;
+  /** The user's frames, innermost first (chainrule's own frames removed). */
+  stack: string[];
+  /** Statistics of the op's inputs. */
+  inputs: TensorStats[];
+  /** Forward: the op's output; backward: the non-finite gradient. */
+  output: TensorStats;
+  /** Backward: the gradient that reached the op's output; null in forward. */
+  gradOutput: TensorStats | null;
+  /** Backward: the index of the input whose gradient is not finite; null in forward. */
+  inputIndex: number | null;
+}
+
+/**
+ * Thrown inside `detectAnomaly` by the first op whose forward output or backward gradient holds NaN or
+ * ±Infinity. `op` names the primitive; the other fields say where it was created and what it received.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   detectAnomaly(() => tensor([0, 1]).log());
+ * } catch (e) {
+ *   if (e instanceof AnomalyError) console.log(e.op, e.phase, e.site, e.output.negInfCount); // log forward main.ts:2:37 1
+ * }
+ * ```
+ */
+export class AnomalyError extends ChainruleError {
+  readonly phase: "forward" | "backward";
+  readonly site: string | null;
+  readonly creationStack: string[];
+  readonly inputs: TensorStats[];
+  readonly output: TensorStats;
+  readonly gradOutput: TensorStats | null;
+  readonly inputIndex: number | null;
+  constructor(op: string, message: string, details: AnomalyDetails) {
+    super(op, message);
+    this.phase = details.phase;
+    this.site = details.site;
+    this.creationStack = details.stack;
+    this.inputs = details.inputs;
+    this.output = details.output;
+    this.gradOutput = details.gradOutput;
+    this.inputIndex = details.inputIndex;
+  }
+}

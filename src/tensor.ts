@@ -1,6 +1,7 @@
 // The Tensor class: fields, reading helpers and thin methods that call the ops.
 
 import { runBackward } from "./autograd/engine.js";
+import { addTensorHook, type RemovableHandle, type TensorHook, type TensorHooks } from "./autograd/hooks.js";
 import type { GradNode } from "./autograd/node.js";
 import type { DType, Storage } from "./dtype.js";
 import { dtypeOf } from "./dtype.js";
@@ -46,6 +47,8 @@ export class Tensor {
   _storage: Storage;
   /** @internal The op that made this tensor, when it was recorded for backward. */
   _node: GradNode | null = null;
+  /** @internal Gradient hooks and the `retainGrad()` flag; null (the common case) costs the engine one check. */
+  _hooks: TensorHooks | null = null;
   private _requiresGrad = false;
 
   /** @internal Use the creation functions ({@link tensor}, {@link zeros}, ...) instead. */
@@ -191,6 +194,60 @@ export class Tensor {
    */
   backward(gradient?: Tensor | number, options: { createGraph?: boolean } = {}): void {
     runBackward(this, gradient, options.createGraph ?? false);
+  }
+
+  /**
+   * Registers `hook`, called with this tensor's gradient each time a backward pass (or `grad()`) computes it,
+   * after every path's contribution is summed; the hook may return a tensor of the same shape and dtype to
+   * replace the gradient that flows on (and, for a leaf, what is added to `.grad`). Works on leaves and
+   * non-leaves, as PyTorch's `register_hook`. Returns a handle whose `remove()` unregisters the hook.
+   *
+   * @example
+   * ```ts
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const h = x.mul(x);
+   * const handle = h.registerHook((g) => g.mul(10)); // scale the gradient flowing through h
+   * h.sum().backward();
+   * x.grad?.toArray(); // [20, 40] instead of [2, 4]
+   * handle.remove();
+   * ```
+   */
+  registerHook(hook: TensorHook): RemovableHandle {
+    return addTensorHook(this, hook);
+  }
+
+  /**
+   * Makes `backward()` store this non-leaf tensor's gradient in `.grad` (accumulating, as for leaves). Leaves
+   * keep their gradient anyway, so on a leaf this does nothing. Returns `this`.
+   *
+   * @example
+   * ```ts
+   * const x = tensor(3, { requiresGrad: true });
+   * const h = x.mul(2).retainGrad();
+   * h.pow(2).backward();
+   * h.grad?.item(); // 2h = 12
+   * ```
+   */
+  retainGrad(): this {
+    if (!this.requiresGrad)
+      throw new AutogradError("retainGrad", "expected a tensor that requires grad, got requiresGrad false");
+    if (this._node !== null) {
+      this._hooks ??= { fns: [], retain: false };
+      this._hooks.retain = true;
+    }
+    return this;
+  }
+
+  /**
+   * True when `backward()` stores this tensor's gradient in `.grad`: a leaf that requires grad, or after `retainGrad()`.
+   *
+   * @example
+   * ```ts
+   * tensor(1, { requiresGrad: true }).mul(2).retainsGrad; // false
+   * ```
+   */
+  get retainsGrad(): boolean {
+    return this._node === null ? this.requiresGrad : this._hooks?.retain === true;
   }
 
   /** A tensor with the same elements that is cut from the graph and does not require grad. */

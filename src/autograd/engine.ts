@@ -8,6 +8,7 @@ import { reshape } from "../ops/layout.js";
 import { sum } from "../ops/reduce.js";
 import { sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { anomalyObserver, runTensorHooks } from "./hooks.js";
 import { enableGrad, noGrad } from "./mode.js";
 
 /** Non-leaf tensors reachable from `root` (root included when it has a node), inputs before outputs. */
@@ -34,8 +35,8 @@ function topologicalOrder(root: Tensor): Tensor[] {
   return order;
 }
 
-/** Sums a broadcast gradient back to `input`'s shape and converts it to `input`'s dtype. */
-function fitTo(g: Tensor, input: Tensor): Tensor {
+/** @internal Sums a broadcast gradient back to `input`'s shape and converts it to `input`'s dtype. */
+export function fitTo(g: Tensor, input: Tensor): Tensor {
   if (!sameShape(g.shape, input.shape)) {
     const lead = g.ndim - input.ndim;
     const dims: number[] = [];
@@ -65,7 +66,15 @@ function propagate(root: Tensor, seed: Tensor, options: PropagateOptions): Map<T
   }
   const grads = new Map<Tensor, Tensor>();
   const results = new Map<Tensor, Tensor>();
+  // Leaves with hooks: their contributions are summed first, so each hook sees the pass's total once.
+  let hookedLeaves: Map<Tensor, Tensor> | null = null;
   const deliver = (t: Tensor, g: Tensor) => {
+    if (t._hooks !== null && t._node === null) {
+      hookedLeaves ??= new Map();
+      const prev = hookedLeaves.get(t);
+      hookedLeaves.set(t, prev ? add(prev, g) : g);
+      return;
+    }
     if (targets?.has(t)) {
       const prev = results.get(t);
       results.set(t, prev ? add(prev, g) : g);
@@ -78,22 +87,38 @@ function propagate(root: Tensor, seed: Tensor, options: PropagateOptions): Map<T
   deliver(root, seed);
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k];
-    const g = grads.get(t);
+    let g = grads.get(t);
     if (g === undefined) continue;
     grads.delete(t);
+    const hooks = t._hooks;
+    if (hooks !== null) {
+      g = runTensorHooks(t, hooks, g);
+      if (targets?.has(t)) results.set(t, g);
+      if (hooks.retain && targets === null) accumulateLeaf(t, g, options.createGraph);
+    }
     const node = t._node!;
     const needs = node.inputs.map((i) => i.requiresGrad && (relevant === null || relevant.has(i)));
     if (!needs.includes(true)) continue;
-    const inputGrads = node.vjp(g, t, needs);
+    const inputGrads =
+      anomalyObserver === null ? node.vjp(g, t, needs) : anomalyObserver.vjp(t, node, g, needs);
     node.inputs.forEach((input, i) => {
       const gi = inputGrads[i];
       if (needs[i] && gi !== null && gi !== undefined) deliver(input, fitTo(gi, input));
     });
   }
+  if (hookedLeaves !== null)
+    for (const [t, total] of hookedLeaves as Map<Tensor, Tensor>) {
+      const g = t._hooks === null ? total : runTensorHooks(t, t._hooks, total);
+      if (targets?.has(t)) results.set(t, g);
+      else if (targets === null) accumulateLeaf(t, g, options.createGraph);
+    }
   return results;
 }
 
-/** Adds `g` into a leaf's `.grad`: a private copy the first time, in place afterwards (unless recording). */
+/**
+ * Adds `g` into a leaf's `.grad` (or a non-leaf's, after `retainGrad()`): a private copy the first time, in
+ * place afterwards (unless recording).
+ */
 function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): void {
   if (createGraph) {
     leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);

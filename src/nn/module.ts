@@ -1,7 +1,15 @@
 // The base class of every layer: parameter discovery, train/eval mode, gradients and state dicts.
 
+import type { RemovableHandle } from "../autograd/hooks.js";
 import { Tensor, zerosLike } from "../core.js";
 import { describeValue, formatShape, ShapeError, TypeMismatchError, ValueError } from "../errors.js";
+import {
+  type ForwardHook,
+  type ForwardPreHook,
+  type FullBackwardHook,
+  type ModuleHooks,
+  runWithHooks,
+} from "./module-hooks.js";
 
 /** Any module, whatever its `forward` signature: what containers and discovery deal in. */
 export type AnyModule = Module<unknown[], unknown>;
@@ -66,9 +74,105 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   training = true;
 
   readonly #bufferNames = new Set<string>();
+  #hooks: ModuleHooks | null = null;
 
   /** Computes the module's output. */
   abstract forward(...inputs: In): Out;
+
+  /**
+   * Registers `hook`, called with `(module, inputs)` before every `forward` call. It may return replacement
+   * inputs: an array of all arguments, or a single value for a one-argument `forward`.
+   *
+   * NOTE: hooks wrap `forward` itself (an own, non-enumerable `forward` property installed while any hook is
+   * registered), so they run however the module is called: `m.forward(x)`, from a `Sequential` or from a
+   * parent's `forward`. With no hook registered a module costs nothing extra.
+   *
+   * @example
+   * ```ts
+   * const layer = new nn.Linear(2, 2);
+   * const handle = layer.registerForwardPreHook((_m, [x]) => [x.mul(2)]); // double the input
+   * handle.remove();
+   * ```
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this, In>): RemovableHandle {
+    return this.#addHook("registerForwardPreHook", "pre", hook);
+  }
+
+  /**
+   * Registers `hook`, called with `(module, inputs, output)` after every `forward` call; it may return a
+   * replacement output. The health report uses it to watch activations.
+   *
+   * @example
+   * ```ts
+   * const relu = new nn.ReLU();
+   * let zeros = 0;
+   * relu.registerForwardHook((_m, _inputs, out) => { zeros = out.eq(0).sum().item(); });
+   * relu.forward(tensor([-1, 2, -3])); // zeros === 2
+   * ```
+   */
+  registerForwardHook(hook: ForwardHook<this, In, Out>): RemovableHandle {
+    return this.#addHook("registerForwardHook", "post", hook);
+  }
+
+  /**
+   * Registers `hook`, called during backward with `(module, gradInputs, gradOutputs)`: the gradients with
+   * respect to the module's tensor inputs (null for an input that does not require grad or that no path
+   * reaches) and to its output, once all of them are known (PyTorch's `register_full_backward_hook`). For a
+   * module with one tensor input, returning `[g]` replaces the gradient passed on to the input; for several
+   * inputs replacements are refused with an error (the earlier inputs' gradients have already flowed on).
+   * Only tensor outputs are hooked. The module's forward records an identity on each input and on the output
+   * while such a hook is registered.
+   *
+   * @example
+   * ```ts
+   * const layer = new nn.Linear(3, 1);
+   * layer.registerFullBackwardHook((_m, gradInputs, gradOutputs) => {
+   *   console.log(gradOutputs[0]?.shape, gradInputs[0]); // [4, 1] null (the data needs no gradient)
+   * });
+   * layer.forward(randn([4, 3])).sum().backward();
+   * ```
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    return this.#addHook("registerFullBackwardHook", "backward", hook);
+  }
+
+  #addHook(method: string, kind: "pre" | "post" | "backward", hook: unknown): RemovableHandle {
+    if (typeof hook !== "function")
+      throw new TypeMismatchError(
+        `nn.Module.${method}`,
+        `hook must be a function, got ${describeValue(hook)}`,
+      );
+    if (this.#hooks === null) {
+      const own = Object.getOwnPropertyDescriptor(this, "forward");
+      const hooks: ModuleHooks = { pre: [], post: [], backward: [], original: this.forward, own };
+      // Non-enumerable, so parameter discovery (which walks enumerable fields) never sees it.
+      Object.defineProperty(this, "forward", {
+        value: (...inputs: unknown[]) => runWithHooks(this as unknown as AnyModule, hooks, inputs),
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+      this.#hooks = hooks;
+    }
+    const hooks = this.#hooks;
+    const list = hooks[kind] as unknown[];
+    list.push(hook);
+    let removed = false;
+    return {
+      remove: () => {
+        if (removed) return;
+        removed = true;
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+        if (this.#hooks === hooks && hooks.pre.length + hooks.post.length + hooks.backward.length === 0) {
+          // Back to the plain forward: no wrapper left behind.
+          if (hooks.own !== undefined) Object.defineProperty(this, "forward", hooks.own);
+          else delete (this as { forward?: unknown }).forward;
+          this.#hooks = null;
+        }
+      },
+    };
+  }
 
   /**
    * Stores `value` as a buffer: state that is saved in `stateDict()` but is not a parameter (PyTorch's
