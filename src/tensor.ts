@@ -50,11 +50,14 @@ export class Tensor {
   /** @internal Gradient hooks and the `retainGrad()` flag; null (the common case) costs the engine one check. */
   _hooks: TensorHooks | null = null;
   private _requiresGrad = false;
+  /** @internal The backward pass that last visited this tensor (the engine's topological sort). */
+  _visit = 0;
 
   /** @internal Use the creation functions ({@link tensor}, {@link zeros}, ...) instead. */
   constructor(storage: Storage, shape: readonly number[]) {
     this._storage = storage;
-    this.shape = Object.freeze([...shape]) as number[];
+    // Ops pass shapes that are already frozen (an input's shape, a computed one): share them, copy the rest.
+    this.shape = (Object.isFrozen(shape) ? shape : Object.freeze(shape.slice())) as number[];
     this.dtype = dtypeOf(storage);
     this.size = storage.length;
   }
