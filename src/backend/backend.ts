@@ -53,6 +53,20 @@ export interface Backend {
   unary(op: UnaryKernel, x: Storage, out: Storage): void;
   /** `out[i] = f(a[i], b[i])`, where an operand of length 1 is broadcast to every `i`. */
   binary(op: BinaryKernel, a: Storage, b: Storage, out: Storage): void;
+  /**
+   * Optional fused broadcasting: `out = a op b` over `shape` (contiguous), reading `a` and `b` through
+   * `aStrides`/`bStrides` (0 along broadcast dims), so broadcast operands are never materialised. Ops call
+   * it for true broadcasts when a backend has it, else `binary` on materialised operands.
+   */
+  binaryStrided?(
+    op: BinaryKernel,
+    a: Storage,
+    aStrides: readonly number[],
+    b: Storage,
+    bStrides: readonly number[],
+    out: Storage,
+    shape: readonly number[],
+  ): void;
   /** `out[i] = cond[i] != 0 ? a[i] : b[i]` (all the same length). */
   where(cond: Storage, a: Storage, b: Storage, out: Storage): void;
   /** Gathers `x[offset + sum_d idx_d * strides[d]]` into contiguous `out` of `outShape` (views: expand, permute, slice). */
@@ -68,8 +82,11 @@ export interface Backend {
   /** Index of the largest (`argmax`) or smallest value along `dim`; the first one at ties. */
   argReduce(op: "argmax" | "argmin", x: Storage, shape: readonly number[], dim: number, out: Storage): void;
   /**
-   * Batched matrix product: for each batch `t`, `out[t] = a[t] @ b[t]` with `a[t]` of `[m, k]` at offset
-   * `aOffsets[t]` and `b[t]` of `[k, n]` at `bOffsets[t]`; `out` is contiguous `[batch, m, n]`.
+   * Batched matrix product: for each batch `t`, `out[t] = op(a[t]) @ op(b[t])` with `op(a[t])` of `[m, k]`
+   * and `op(b[t])` of `[k, n]`; `out` is contiguous `[batch, m, n]` (in `out`'s dtype: an operand of the
+   * other dtype is converted). `a[t]` starts at `aOffsets[t]` and is stored `[m, k]`, or `[k, m]` when
+   * `transA` (then `op` transposes it); likewise `b[t]` is `[k, n]`, or `[n, k]` when `transB`. The
+   * transposed forms let backward compute `G Bᵀ` and `Aᵀ G` without materialising a transpose.
    */
   matmul(
     a: Storage,
@@ -80,6 +97,8 @@ export interface Backend {
     m: number,
     k: number,
     n: number,
+    transA?: boolean,
+    transB?: boolean,
   ): void;
   /** Softmax (or log-softmax) over the middle axis of `x` viewed as `[outer, n, inner]`. */
   softmax(x: Storage, outer: number, n: number, inner: number, out: Storage, log: boolean): void;

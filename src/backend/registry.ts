@@ -1,23 +1,159 @@
-// The active backend. Chosen explicitly (never by import side effects); the reference backend by default.
+// The active backend and the thread count. Chosen on first use (never by import side effects): the wasm
+// backend where it can run, else the js reference; `setBackend` or the CHAINRULE_BACKEND variable pins one.
 
+import { describeValue, ValueError } from "../errors.js";
 import type { Backend } from "./backend.js";
 import { jsBackend } from "./js/index.js";
+import { envVar, hardwareThreads, sharedMemoryAvailable } from "./wasm/env.js";
+import { loadWasmBackend, loadWasmBackendSync, wasmFailure, wasmRuntime } from "./wasm/index.js";
 
-let active: Backend = jsBackend;
+/** The backends chainrule ships, by name. */
+export type BackendName = "js" | "wasm";
 
-/** The backend that ops run on now. */
-export function getBackend(): Backend {
-  return active;
+let active: Backend | null = null;
+/** True once the user (or CHAINRULE_BACKEND) chose: the automatic choice never overrides it. */
+let pinned = false;
+let threads: number | null = null;
+
+function requestedThreads(): number {
+  if (threads !== null) return threads;
+  const env = envVar("CHAINRULE_NUM_THREADS");
+  if (env !== undefined && env !== "") {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ValueError("CHAINRULE_NUM_THREADS", `expected a positive integer, got ${describeValue(env)}`);
+    return n;
+  }
+  return hardwareThreads();
+}
+
+function wasmOrThrow(op: string): Backend {
+  const backend = loadWasmBackendSync(requestedThreads());
+  if (backend) return backend;
+  const reason = wasmFailure();
+  throw new ValueError(
+    op,
+    reason
+      ? `the wasm backend cannot run here, got: ${reason}`
+      : "the wasm backend is not compiled yet, got a host that forbids synchronous compiles; await ready() first",
+  );
+}
+
+function choose(): Backend {
+  const env = envVar("CHAINRULE_BACKEND");
+  if (env !== undefined && env !== "") {
+    if (env !== "js" && env !== "wasm")
+      throw new ValueError("CHAINRULE_BACKEND", `expected "js" or "wasm", got ${describeValue(env)}`);
+    pinned = true;
+    const chosen = env === "js" ? jsBackend : wasmOrThrow("CHAINRULE_BACKEND");
+    active = chosen;
+    return chosen;
+  }
+  const wasm = loadWasmBackendSync(requestedThreads());
+  if (wasm) {
+    active = wasm;
+    return wasm;
+  }
+  if (wasmFailure() === null) {
+    // A browser's main thread: use js now, and switch once the module compiled (unless the user pinned one).
+    void loadWasmBackend(requestedThreads()).then((b) => {
+      if (b && !pinned) active = b;
+    });
+  }
+  active = jsBackend;
+  return jsBackend;
 }
 
 /**
- * Makes `backend` the one every later op runs on.
+ * The backend that ops run on now. The first call picks the fastest one available (wasm, else js) unless
+ * `setBackend` or the `CHAINRULE_BACKEND` environment variable (`js` or `wasm`) chose already.
  *
  * @example
  * ```ts
- * setBackend(jsBackend);
+ * getBackend().name; // "wasm" where WebAssembly SIMD runs, else "js"
  * ```
  */
-export function setBackend(backend: Backend): void {
-  active = backend;
+export function getBackend(): Backend {
+  return active ?? choose();
+}
+
+/**
+ * Makes a backend the one every later op runs on: `"js"` (the plain TypeScript reference), `"wasm"` (SIMD
+ * kernels on worker threads; throws where it cannot run, and on a browser's main thread before
+ * `await ready()`), or your own `Backend` object. Tensors need no conversion: every backend reads and
+ * writes the same typed arrays.
+ *
+ * @example
+ * ```ts
+ * setBackend("js");
+ * getBackend().name; // "js"
+ * ```
+ */
+export function setBackend(backend: BackendName | Backend): void {
+  if (backend === "js") active = jsBackend;
+  else if (backend === "wasm") active = wasmOrThrow("setBackend");
+  else if (
+    typeof backend === "object" &&
+    backend !== null &&
+    typeof backend.name === "string" &&
+    typeof backend.matmul === "function"
+  )
+    active = backend;
+  else
+    throw new ValueError(
+      "setBackend",
+      `expected "js", "wasm" or a Backend object, got ${describeValue(backend)}`,
+    );
+  pinned = true;
+}
+
+/**
+ * Resolves once the fastest backend is ready, compiling the wasm kernels without blocking. Needed only on a
+ * browser's main thread, where large modules cannot be compiled synchronously (ops run on the js backend
+ * until then); elsewhere the first op loads them. Resolves to the backend ops will use.
+ *
+ * @example
+ * ```ts
+ * const backend = await ready();
+ * backend.name; // "wasm" where WebAssembly SIMD runs
+ * ```
+ */
+export async function ready(): Promise<Backend> {
+  if (active && (pinned || active.name === "wasm")) return active;
+  const wasm = await loadWasmBackend(requestedThreads());
+  if (!pinned) active = wasm ?? jsBackend;
+  return getBackend();
+}
+
+/**
+ * Sets how many threads large kernels of the wasm backend use (the calling thread included); 1 runs
+ * everything on the calling thread. Defaults to the cores available (`os.availableParallelism()` in Node,
+ * `navigator.hardwareConcurrency` in browsers), or `CHAINRULE_NUM_THREADS`. Threads need shared memory:
+ * browser pages must be cross-origin isolated, else the wasm backend runs on one thread.
+ *
+ * @example
+ * ```ts
+ * setNumThreads(1); // deterministic single-threaded runs
+ * ```
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1)
+    throw new ValueError("setNumThreads", `expected a positive integer, got ${describeValue(n)}`);
+  threads = n;
+  wasmRuntime()?.setThreads(n);
+}
+
+/**
+ * The number of threads large kernels use: what `setNumThreads` set, else the cores available; 1 where
+ * threads cannot run (no shared memory).
+ *
+ * @example
+ * ```ts
+ * getNumThreads(); // e.g. 8
+ * ```
+ */
+export function getNumThreads(): number {
+  const rt = wasmRuntime();
+  if (rt) return rt.threads;
+  return sharedMemoryAvailable() ? requestedThreads() : 1;
 }

@@ -7,9 +7,10 @@ import { formatShape, ShapeError } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { apply } from "./apply.js";
-import { reshape, transpose, unsqueeze } from "./layout.js";
+import { reshape, unsqueeze } from "./layout.js";
 import type { RuleTable } from "./rule.js";
 import type { PrimitiveAttrs } from "./rules.js";
+import { addTangents } from "./tangent.js";
 import { checkTensor, empty } from "./util.js";
 
 /** Storage offsets of each matrix of `shape` when its batch dims are broadcast to `batch`. */
@@ -32,13 +33,25 @@ function batchOffsets(shape: readonly number[], batch: readonly number[]): numbe
   return offsets;
 }
 
+/** Whether the primitive reads an operand transposed (its last two dims swapped); null for neither. */
+type MatmulAttrs = PrimitiveAttrs["matmul"];
+
+/** op(a) @ op(b), recorded with the transposes as attributes so no transposed copy is ever made. */
+function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  return apply("matmul", [a, b], transA || transB ? { transA, transB } : null);
+}
+
 export const matmulRules: RuleTable<Pick<PrimitiveAttrs, "matmul">> = {
-  // ∂(AB)/∂A = G Bᵀ, ∂(AB)/∂B = Aᵀ G; the engine sums broadcast batch dims back.
+  // C = op(A) op(B): ∂C/∂op(A) = G op(B)ᵀ, ∂C/∂op(B) = op(A)ᵀ G, transposed back where op transposes; as
+  // transposed products (G Bᵀ, Aᵀ G for plain A B), never materialised transposes. The engine sums
+  // broadcast batch dims back.
   matmul: {
-    forward: ([a, b]) => {
-      const m = a.shape[a.ndim - 2];
-      const k = a.shape[a.ndim - 1];
-      const n = b.shape[b.ndim - 1];
+    forward: ([a, b], attrs: MatmulAttrs) => {
+      const transA = attrs?.transA ?? false;
+      const transB = attrs?.transB ?? false;
+      const m = a.shape[a.ndim - (transA ? 1 : 2)];
+      const k = a.shape[a.ndim - (transA ? 2 : 1)];
+      const n = b.shape[b.ndim - (transB ? 2 : 1)];
       const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
       const out = empty([...batch, m, n], promote(a.dtype, b.dtype));
       if (out.size === 0) return out;
@@ -51,13 +64,30 @@ export const matmulRules: RuleTable<Pick<PrimitiveAttrs, "matmul">> = {
         m,
         k,
         n,
+        transA,
+        transB,
       );
       return out;
     },
-    vjp: (g, _y, [a, b], _attrs, needs) => [
-      needs[0] ? apply("matmul", [g, transpose(b)], null) : null,
-      needs[1] ? apply("matmul", [transpose(a), g], null) : null,
-    ],
+    vjp: (g, _y, [a, b], attrs, needs) => {
+      const tA = attrs?.transA ?? false;
+      const tB = attrs?.transB ?? false;
+      return [
+        // ∂A = G op(B)ᵀ, or its transpose op(B) Gᵀ when A is read transposed
+        needs[0] ? (tA ? matmulT(b, g, tB, true) : matmulT(g, b, false, !tB)) : null,
+        // ∂B = op(A)ᵀ G, or its transpose Gᵀ op(A) when B is read transposed
+        needs[1] ? (tB ? matmulT(g, a, true, tA) : matmulT(a, g, !tA, false)) : null,
+      ];
+    },
+    // d(op(A) op(B)) = op(dA) op(B) + op(A) op(dB)
+    jvp: ([ta, tb], _y, [a, b], attrs) => {
+      const tA = attrs?.transA ?? false;
+      const tB = attrs?.transB ?? false;
+      return addTangents(
+        ta === null ? null : matmulT(ta, b, tA, tB),
+        tb === null ? null : matmulT(a, tb, tA, tB),
+      );
+    },
   },
 };
 

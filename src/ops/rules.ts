@@ -42,7 +42,8 @@ export interface PrimitiveAttrs extends Record<UnaryPrimitive, null> {
   concat: { dim: number };
   gather: { dim: number };
   scatterAdd: { dim: number; shape: number[] };
-  matmul: null;
+  /** Operands read transposed (last two dims swapped), as backward uses them; null for a plain product. */
+  matmul: { transA: boolean; transB: boolean } | null;
   softmax: { dim: number };
   logSoftmax: { dim: number };
 }

@@ -1,26 +1,46 @@
 // Matrix product kernel of the reference backend. Both operands are packed into panels of four rows
-// (of A) and four columns (of B), contiguous along k, and a 4x4 block of C is accumulated in sixteen
-// local variables: sixteen multiply-adds per eight loads, where a naive loop does one per two.
+// (of A) and four columns (of B), contiguous along k (either one read transposed when asked, so transposes
+// are never materialised), and a 4x4 block of C is accumulated in sixteen local variables: sixteen
+// multiply-adds per eight loads, where a naive loop does one per two.
 // Accumulates in float64 whatever the storage dtype.
 
 import type { Storage } from "../../dtype.js";
 
-/** Packs rows `[0, m)` of A (`[m, k]` at `offset`) into panels: `out[(i >> 2) k 4 + 4p + (i & 3)] = A[i, p]`. */
-function packRows(a: Storage, offset: number, m: number, k: number, out: Float64Array): void {
+/**
+ * Packs rows `[0, m)` of op(A) into panels: `out[(i >> 2) k 4 + 4p + (i & 3)] = op(A)[i, p]`, where A is
+ * `[m, k]` at `offset`, or `[k, m]` read transposed when `trans` (so a transpose is never materialised).
+ */
+function packRows(a: Storage, offset: number, m: number, k: number, trans: boolean, out: Float64Array): void {
   out.fill(0);
+  // Element (i, p) of op(A) sits at offset + i * si + p * sp.
+  const si = trans ? 1 : k;
+  const sp = trans ? m : 1;
   for (let i = 0; i < m; i++) {
     const base = (i >> 2) * k * 4 + (i & 3);
-    const row = offset + i * k;
-    for (let p = 0; p < k; p++) out[base + 4 * p] = a[row + p];
+    const row = offset + i * si;
+    for (let p = 0; p < k; p++) out[base + 4 * p] = a[row + p * sp];
   }
 }
 
-/** Packs columns of B (`[k, n]` at `offset`) into panels: `out[(j >> 2) k 4 + 4p + (j & 3)] = B[p, j]`. */
-function packColumns(b: Storage, offset: number, k: number, n: number, out: Float64Array): void {
+/**
+ * Packs columns of op(B) into panels: `out[(j >> 2) k 4 + 4p + (j & 3)] = op(B)[p, j]`, where B is `[k, n]`
+ * at `offset`, or `[n, k]` read transposed when `trans`.
+ */
+function packColumns(
+  b: Storage,
+  offset: number,
+  k: number,
+  n: number,
+  trans: boolean,
+  out: Float64Array,
+): void {
   out.fill(0);
+  // Element (p, j) of op(B) sits at offset + p * sp + j * sj.
+  const sp = trans ? 1 : n;
+  const sj = trans ? k : 1;
   for (let p = 0; p < k; p++) {
-    const row = offset + p * n;
-    for (let j = 0; j < n; j++) out[(j >> 2) * k * 4 + 4 * p + (j & 3)] = b[row + j];
+    const row = offset + p * sp;
+    for (let j = 0; j < n; j++) out[(j >> 2) * k * 4 + 4 * p + (j & 3)] = b[row + j * sj];
   }
 }
 
@@ -40,16 +60,23 @@ function matmulSmall(
   m: number,
   k: number,
   n: number,
+  transA: boolean,
+  transB: boolean,
 ): void {
+  // Strides of op(A)[i, p] and op(B)[p, j] in their storage.
+  const si = transA ? 1 : k;
+  const sap = transA ? m : 1;
+  const sbp = transB ? 1 : n;
+  const sj = transB ? k : 1;
   for (let t = 0; t < aOffsets.length; t++) {
     const ao = aOffsets[t];
     const bo = bOffsets[t];
     let o = t * m * n;
     for (let i = 0; i < m; i++) {
-      const row = ao + i * k;
+      const row = ao + i * si;
       for (let j = 0; j < n; j++) {
         let sum = 0;
-        for (let p = 0, q = bo + j; p < k; p++, q += n) sum += a[row + p] * b[q];
+        for (let p = 0, q = bo + j * sj; p < k; p++, q += sbp) sum += a[row + p * sap] * b[q];
         out[o++] = sum;
       }
     }
@@ -65,9 +92,11 @@ export function matmul(
   m: number,
   k: number,
   n: number,
+  transA = false,
+  transB = false,
 ): void {
   if (m * k * n <= SMALL) {
-    matmulSmall(a, aOffsets, b, bOffsets, out, m, k, n);
+    matmulSmall(a, aOffsets, b, bOffsets, out, m, k, n, transA, transB);
     return;
   }
   const mPanels = (m + 3) >> 2;
@@ -79,8 +108,8 @@ export function matmul(
   const acc = new Float64Array(mPanels * 4 * nPanels * 4);
   for (let t = 0; t < aOffsets.length; t++) {
     // Broadcast batches often repeat an operand: pack it once.
-    if (aOffsets[t] !== packedA) packRows(a, aOffsets[t], m, k, ap);
-    if (bOffsets[t] !== packedB) packColumns(b, bOffsets[t], k, n, bp);
+    if (aOffsets[t] !== packedA) packRows(a, aOffsets[t], m, k, transA, ap);
+    if (bOffsets[t] !== packedB) packColumns(b, bOffsets[t], k, n, transB, bp);
     packedA = aOffsets[t];
     packedB = bOffsets[t];
     const oo = t * m * n;
