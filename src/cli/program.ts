@@ -2,6 +2,13 @@
 
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { registerDemoVanishingCommand } from "./commands/demo-vanishing.js";
+import { registerEvalCommand } from "./commands/eval.js";
+import { registerExplainCommand } from "./commands/explain.js";
+import { registerExportCommand } from "./commands/export.js";
+import { registerGraphCommand } from "./commands/graph.js";
+import { registerPredictCommand } from "./commands/predict.js";
+import { registerTrainCommand } from "./commands/train.js";
 import {
   DEMO_ACTIVATIONS,
   DEMO_LOSSES,
@@ -123,6 +130,14 @@ export function createProgram(
         io.out(`${result.lines.join("\n")}\n`);
       },
     );
+
+  registerDemoVanishingCommand(program, io);
+  registerExplainCommand(program, io);
+  registerGraphCommand(program, io);
+  registerTrainCommand(program, io);
+  registerEvalCommand(program, io);
+  registerPredictCommand(program, io);
+  registerExportCommand(program, io);
 
   program.addHelpText(
     "after",
