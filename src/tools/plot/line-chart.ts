@@ -149,10 +149,12 @@ export function lineChart(spec: LineChartSpec): string {
     : scaleLinear().domain(yExt).range([innerH, 0]).nice();
 
   const parts: string[] = [];
+  // An accessible name for screen readers: the title, or what is plotted.
+  const label = spec.title ?? `line chart of ${spec.series.map((s) => s.name).join(", ")}`;
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}">`,
   );
-  if (spec.title !== undefined) parts.push(`<title>${escapeXml(spec.title)}</title>`);
+  parts.push(`<title>${escapeXml(label)}</title>`);
   parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   if (spec.title !== undefined)
     parts.push(
@@ -281,8 +283,11 @@ export function chartGrid(
   const rows = Math.ceil(charts.length / columns);
   const width = cellW * Math.min(columns, charts.length);
   const height = top + cellH * rows;
+  const titles = charts.map((c) => /<title>([^<]*)<\/title>/.exec(c)?.[1]).filter((t) => t !== undefined);
+  const label = options.title === undefined ? titles.join("; ") : escapeXml(options.title);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}">`,
+    `<title>${label}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
   ];
   if (options.title !== undefined)
