@@ -4,7 +4,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ChainruleError, exportOnnx, type ModelMeta, nn, noGrad, randn, type Tensor, tensor } from "chainrule";
+import {
+  ChainruleError,
+  exportOnnx,
+  type ModelMeta,
+  nn,
+  noGrad,
+  randn,
+  type Tensor,
+  tensor,
+} from "chainrule";
 import { loadModel, saveModel } from "chainrule/node";
 import { afterAll, describe, expect, it } from "vitest";
 import { modelProtoType } from "../src/io/onnx/proto.js";
