@@ -1,17 +1,15 @@
 // End to end: `chainrule train`, `eval`, `predict` and `export` on small data in temporary directories,
 // their --help, and every bad input as a one-line error with exit code 1 (nothing overwritten on failure).
 // biome-ignore-all lint/suspicious/noFocusedTests: `fit` is the training loop here, not a focused test
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { callbacks, data, fit, getBackend, mlp } from "chainrule";
 import { loadModel, modelCheckpoint } from "chainrule/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProgram } from "../src/cli/program.js";
+import { runChainrule as spawn } from "./support/cli.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "chainrule-cli-train-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (name: string) => join(dir, name);
@@ -28,20 +26,6 @@ async function run(...args: string[]): Promise<{ out: string; err: string; error
   } catch (e) {
     return { out, err, error: (e as Error).message };
   }
-}
-
-/** Runs `chainrule <args>` as a child process (for exit codes and stderr). */
-function spawn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", ...args],
-      { cwd: ROOT, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
 }
 
 /** Writes a data set as CSV with named classes (and a column the model must ignore). */

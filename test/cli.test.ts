@@ -1,30 +1,6 @@
 // End-to-end tests of the `chainrule` executable, run from source through tsx (no build needed).
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `chainrule <args>` as `node --import tsx src/cli/main.ts <args>`. */
-function chainrule(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", ...args],
-      { cwd: ROOT, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { runChainrule as chainrule } from "./support/cli.js";
 
 describe("chainrule demo", () => {
   it("prints the tutorial's output with the defaults", async () => {

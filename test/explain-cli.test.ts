@@ -1,29 +1,6 @@
 // `chainrule explain` end to end (run from source through tsx): the tutorial's two examples, JSON, errors.
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function chainrule(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", ...args],
-      { cwd: ROOT, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { runChainrule as chainrule } from "./support/cli.js";
 
 // The subprocess does scalar float64 work only; one backend's run covers it (the suite runs once per backend).
 describe.skipIf(process.env.CHAINRULE_BACKEND === "wasm")("chainrule explain", () => {
