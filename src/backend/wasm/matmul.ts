@@ -26,7 +26,8 @@ const J_BP = 16;
 const J_MC = 17;
 const J_NC = 18;
 const J_SCRATCH = 19;
-const JOB_SLOTS = 20;
+const J_KC = 20;
+const JOB_SLOTS = 21;
 
 const PACK_GROUP = 16;
 
@@ -74,6 +75,20 @@ function blocking(
     nc *= 2;
   }
   return [mc, Math.max(nr, nc)];
+}
+
+/**
+ * Deepest k slice of one pass over C. A pass keeps a kc x NR slice of packed B in L1 (16 KiB at 512) and an
+ * mc x kc slice of packed A in L2; each extra pass reloads and stores all of C again.
+ */
+const KC_MAX = 512;
+
+/**
+ * Depth of the k slices: equal slices of at most KC_MAX (784 runs as 2 x 392, not 256 + 256 + 256 + 16, whose
+ * last pass reloads C for little work).
+ */
+function depth(k: number): number {
+  return Math.ceil(k / Math.ceil(k / KC_MAX));
 }
 
 /**
@@ -150,6 +165,7 @@ export function wasmMatmul(
   i32[j + J_MC] = mc;
   i32[j + J_NC] = nc;
   i32[j + J_SCRATCH] = scratch;
+  i32[j + J_KC] = depth(k);
   const packChunks =
     A.unique.length * Math.ceil(mPanels / PACK_GROUP) + B.unique.length * Math.ceil(nPanels / PACK_GROUP);
   const computeChunks = batch * Math.ceil(m / mc) * Math.ceil(n / nc);

@@ -10,7 +10,6 @@
 import { fma, loadI32 } from "./common";
 
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
-const KC: i32 = 256;
 /** Panels per packing chunk. */
 const PACK_GROUP: i32 = 16;
 
@@ -35,6 +34,7 @@ const J_BP: i32 = 16; // address of packed B
 const J_MC: i32 = 17; // rows per C block (multiple of MR)
 const J_NC: i32 = 18; // columns per C block (multiple of NR)
 const J_SCRATCH: i32 = 19; // per-thread scratch for ragged tiles (256 bytes each)
+const J_KC: i32 = 20; // depth of one k slice: k is run in passes over C of at most this many
 
 function nr<T>(): i32 {
   return 32 / <i32>sizeof<T>();
@@ -353,7 +353,7 @@ function pack<T>(job: usize, chunk: i32): void {
   }
 }
 
-/** Phase 2, one chunk: an MC x NC block of C of one batch, over all of k in KC slices. */
+/** Phase 2, one chunk: an MC x NC block of C of one batch, over all of k in slices of J_KC. */
 function compute<T>(job: usize, chunk: i32, tid: i32): void {
   const sz = <usize>sizeof<T>();
   const m = loadI32(job, J_M);
@@ -380,8 +380,9 @@ function compute<T>(job: usize, chunk: i32, tid: i32): void {
   const c = <usize>loadI32(job, J_C) + <usize>t * <usize>m * <usize>n * sz;
   const ldc = <usize>n * sz;
   const scratch = <usize>loadI32(job, J_SCRATCH) + <usize>tid * 256;
-  for (let k0 = 0; k0 < k; k0 += KC) {
-    const kc = min(KC, k - k0);
+  const kcMax = max(1, loadI32(job, J_KC));
+  for (let k0 = 0; k0 < k; k0 += kcMax) {
+    const kc = min(kcMax, k - k0);
     const accumulate = k0 > 0;
     for (let j = j0; j < j1; j += w) {
       const pb = bp + (<usize>(j / w) * <usize>k + <usize>k0) * 32;
