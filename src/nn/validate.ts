@@ -2,6 +2,7 @@
 
 import { Tensor } from "../core.js";
 import { describeValue, formatShape, ShapeError, TypeMismatchError, ValueError } from "../errors.js";
+import { sameShape } from "../shape.js";
 
 /**
  * Throws a `TypeMismatchError` unless `value` is a `Tensor`; returns it typed.
@@ -95,18 +96,6 @@ export function checkSameShape(op: string, a: Tensor, b: Tensor, names = "predic
       `${names} shapes must match, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
     );
   }
-}
-
-/**
- * True when two shapes are equal element by element.
- *
- * @example
- * ```ts
- * sameShape([2, 3], [2, 3]); // true
- * ```
- */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /**

@@ -2,6 +2,7 @@
 // system monospace fonts, no scripts and no external references; every text is XML-escaped.
 
 import type { Tensor } from "../../core.js";
+import { escapeXml } from "../xml.js";
 import {
   FONT_SIZE,
   type GraphLayout,
@@ -17,23 +18,6 @@ import { prepareGraph } from "./prepare.js";
 import { KIND_STYLE } from "./style.js";
 
 const FONT = "DejaVu Sans Mono, Menlo, Consolas, Liberation Mono, monospace";
-
-/** Escapes text for XML content and attribute values; drops control characters XML 1.0 forbids. @example `escapeXml("a < b") // "a &lt; b"` */
-export function escapeXml(s: string): string {
-  let clean = "";
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    // XML 1.0 allows tab, newline and carriage return among the control characters, and no U+FFFE/U+FFFF.
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff) continue;
-    clean += ch;
-  }
-  return clean
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
-}
 
 const n2 = (v: number) => (Math.round(v * 10) / 10).toString();
 

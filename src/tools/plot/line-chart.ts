@@ -3,6 +3,7 @@
 import { type ScaleLinear, type ScaleLogarithmic, scaleLinear, scaleLog } from "d3-scale";
 import { line } from "d3-shape";
 import { ValueError } from "../../errors.js";
+import { escapeXml } from "../xml.js";
 
 /** One line of a chart: points `(x[i], y[i])`, drawn in legend order. */
 export interface ChartSeries {
@@ -42,16 +43,6 @@ export interface LineChartSpec {
 const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
 const MARGIN = { top: 34, right: 16, bottom: 46, left: 64 };
 const FONT = 'font-family="Helvetica, Arial, sans-serif"';
-
-/** Escapes text for SVG element content and attribute values. */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 /** Formats a tick value compactly: powers of ten as "1e-3" on log axes and for very large or small values. */
 function formatTick(v: number, log: boolean): string {
