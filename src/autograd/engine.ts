@@ -13,8 +13,8 @@ import { enableGrad, noGrad } from "./mode.js";
 
 let visitEpoch = 0;
 
-/** Non-leaf tensors reachable from `root` (root included when it has a node), inputs before outputs. */
-function topologicalOrder(root: Tensor): Tensor[] {
+/** @internal Non-leaf tensors reachable from `root` (root included when it has a node), inputs before outputs. */
+export function topologicalOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
   if (root._node === null) return order;
   // A per-pass stamp instead of a Set, and parallel stacks instead of tuples: one sort allocates almost nothing

@@ -1,6 +1,6 @@
 // whyNoGradient: explains why a tensor's gradient is null, zero or vanishing, by walking the recorded graph.
 
-import { fitTo } from "../../autograd/engine.js";
+import { fitTo, topologicalOrder } from "../../autograd/engine.js";
 import { cutEdges } from "../../autograd/hooks.js";
 import { noGrad, onesLike, Tensor } from "../../core.js";
 import { describeValue, formatShape, ShapeError, TypeMismatchError, ValueError } from "../../errors.js";
@@ -107,29 +107,6 @@ function pathUp(start: Tensor, x: Tensor, from: ReadonlyMap<Tensor, Tensor | nul
   const path: string[] = [];
   for (let t: Tensor | null | undefined = start; t != null; t = from.get(t)) path.push(label(t, x));
   return path;
-}
-
-/** Non-leaf tensors reachable from `root`, inputs before outputs (iterative, as the engine's). */
-function topologicalOrder(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  if (root._node === null) return order;
-  const visited = new Set<Tensor>([root]);
-  const stack: [Tensor, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const inputs = top[0]._node!.inputs;
-    if (top[1] < inputs.length) {
-      const next = inputs[top[1]++];
-      if (next._node !== null && !visited.has(next)) {
-        visited.add(next);
-        stack.push([next, 0]);
-      }
-    } else {
-      stack.pop();
-      order.push(top[0]);
-    }
-  }
-  return order;
 }
 
 function maxAbs(t: Tensor): number {
