@@ -1,6 +1,7 @@
 // The vanishing-gradient demo: a deep sigmoid network and a ReLU network with He init trained side by side.
 
-import { Generator, type Tensor, tensor } from "../../core.js";
+import { type Tensor, tensor } from "../../core.js";
+import { circles as twoCircles } from "../../data/synthetic.js";
 import { ValueError } from "../../errors.js";
 import { ReLU, Sigmoid } from "../../nn/activations.js";
 import { Linear } from "../../nn/linear.js";
@@ -53,8 +54,9 @@ export interface VanishingDemoResult {
 }
 
 /**
- * Two noisy concentric circles (radius 0.5 for label 0, 1 for label 1, noise 0.1), labels alternating, seeded.
- * Not linearly separable, so the network needs its hidden layers.
+ * The demo's data: `data.circles` (two noisy concentric circles, noise 0.1, labels alternating, seeded) as
+ * float32 tensors, with the labels as a `[samples, 1]` column for BCE. Not linearly separable, so the network
+ * needs its hidden layers.
  *
  * @example
  * ```ts
@@ -62,18 +64,8 @@ export interface VanishingDemoResult {
  * ```
  */
 export function circles(samples: number, seed: number): { x: Tensor; y: Tensor } {
-  const rng = new Generator(seed);
-  const xs = new Float32Array(samples * 2);
-  const ys = new Float32Array(samples);
-  for (let i = 0; i < samples; i++) {
-    const label = i % 2;
-    const r = (label === 0 ? 0.5 : 1) + 0.1 * rng.normal();
-    const a = 2 * Math.PI * rng.uniform();
-    xs[2 * i] = r * Math.cos(a);
-    xs[2 * i + 1] = r * Math.sin(a);
-    ys[i] = label;
-  }
-  return { x: tensor(xs, { shape: [samples, 2] }), y: tensor(ys, { shape: [samples, 1] }) };
+  const ds = twoCircles({ samples, noise: 0.1, seed });
+  return { x: ds.x, y: tensor(Float32Array.from(ds.y), { shape: [samples, 1] }) };
 }
 
 function network(kind: VanishingRun["name"], depth: number, width: number, seed: number): Sequential {
