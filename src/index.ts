@@ -55,7 +55,7 @@ export type {
   ExplainTensorBreakdown,
   Explanation,
 } from "./tools/explain/types.js";
-export { ExprSyntaxError } from "./tools/expr/parse.js";
+export { type ExprNode, ExprSyntaxError } from "./tools/expr/parse.js";
 export {
   type EvaluatedExpression,
   type ExprDefinition,
@@ -64,6 +64,7 @@ export {
   type ParseExpressionOptions,
   parseExpression,
 } from "./tools/expr/program.js";
+export type { Sym } from "./tools/expr/symbolic.js";
 export {
   type CheckedFunction,
   formatGradcheckReport,

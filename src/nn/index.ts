@@ -31,4 +31,5 @@ export {
   type Reduction,
 } from "./losses.js";
 export { type AnyModule, type LoadStateDictOptions, type LoadStateDictResult, Module } from "./module.js";
+export type { ForwardHook, ForwardPreHook, FullBackwardHook } from "./module-hooks.js";
 export { Sequential, type TensorModule } from "./sequential.js";

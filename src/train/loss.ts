@@ -7,7 +7,7 @@ import { crossEntropy, l1Loss, mseLoss } from "../nn/losses.js";
 /** Loss names the training loop and the CLI understand. */
 export const LOSS_NAMES = ["auto", "crossEntropy", "mse", "l1"] as const;
 
-/** A loss by name; see {@link resolveLoss}. */
+/** A loss by name: `"auto"` picks cross-entropy for classification and MSE for regression. */
 export type LossName = (typeof LOSS_NAMES)[number];
 
 /** A loss function of a batch's model outputs and its labels (classification) or targets (regression). */
