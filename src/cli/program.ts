@@ -143,8 +143,13 @@ export function createProgram(
     "after",
     `
 Examples:
-  $ chainrule demo
-  $ chainrule demo --help
+  $ chainrule demo                  # the tutorial's network, line for line
+  $ chainrule demo vanishing        # vanishing gradients: deep sigmoid vs ReLU with He init
+  $ chainrule explain "f = x^2 + y^2; x = t^2; y = sin(t)" --wrt t --at t=0.7
+  $ chainrule graph --tutorial --svg net.svg
+  $ chainrule train --data iris --out iris-model/
+  $ chainrule predict --model iris-model/ --data flowers.csv
+  $ chainrule <command> --help      # every command's options and examples
 `,
   );
   return program;
