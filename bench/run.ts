@@ -60,6 +60,10 @@ const program = new Command()
   .option("--impl <ids>", `comma-separated subset of ${PEERS.map((p) => p.id).join(",")}`)
   .option("--threads <n>", "threads for multi-threaded peers and backends", "2")
   .option(
+    "--relaxed",
+    "run chainrule's peers with V8's --experimental-wasm-relaxed-simd (Node 20 needs the flag; browsers have it on)",
+  )
+  .option(
     "--python <path>",
     "Python interpreter for numpy and PyTorch (default: the first that imports them)",
   )
@@ -149,6 +153,7 @@ function findPython(candidates: readonly string[], module: string): string | nul
 
 interface Options {
   quick?: boolean;
+  relaxed?: boolean;
   only?: string;
   impl?: string;
   threads: string;
@@ -195,7 +200,11 @@ async function main(): Promise<void> {
     outfile: bundle,
     logLevel: "error",
   });
-  const nodeArgs = (extra: string[]) => [bundle, ...extra];
+  // Relaxed SIMD (fused multiply-add) is behind a V8 flag in Node 20; chainrule detects it and uses its FMA build.
+  const nodeArgs = (extra: string[], peerId: string) =>
+    opts.relaxed === true && peerId.startsWith("chainrule")
+      ? ["--experimental-wasm-relaxed-simd", bundle, ...extra]
+      : [bundle, ...extra];
   for (const peer of PEERS) {
     if (implFilter !== undefined && !implFilter.includes(peer.id)) continue;
     // The one-thread thread check is left out of --quick unless asked for by name.
@@ -206,7 +215,10 @@ async function main(): Promise<void> {
     log(`${peer.id}: ${todo.join(", ")}`);
     let result: { lines: ResultLine[]; error: string | null };
     if (peer.kind === "node") {
-      const args = nodeArgs(["--impl", peer.id, "--workloads", todo.join(","), "--threads", threads]);
+      const args = nodeArgs(
+        ["--impl", peer.id, "--workloads", todo.join(","), "--threads", threads],
+        peer.id,
+      );
       if (quick) args.push("--quick");
       result = await runProcess(process.execPath, args, env, timeoutMs);
       if (result.error !== null && result.lines.length === 0 && !result.error.startsWith("timed out")) {
@@ -252,7 +264,7 @@ async function main(): Promise<void> {
       log(`${id}: memory (${opts.memorySteps} steps, budget ${budget} s)`);
       const args = [
         "--expose-gc",
-        ...nodeArgs(["--impl", id, "--workloads", "memory", "--threads", threads]),
+        ...nodeArgs(["--impl", id, "--workloads", "memory", "--threads", threads], id),
         "--memory-steps",
         opts.memorySteps,
         "--memory-budget-s",

@@ -1,5 +1,6 @@
 // Selects a chainrule backend by name for the benchmark, and says plainly when it is not there.
 
+import { relaxedSimdSupported } from "../../src/backend/wasm/module.js";
 import * as chainrule from "../../src/index.js";
 
 /** The parts of the backend API the benchmark uses; `setNumThreads` may not exist on every version. */
@@ -41,5 +42,9 @@ export function selectChainruleBackend(
   if (typeof api.setNumThreads !== "function")
     return { backend: name, threads: 1, notes: "setNumThreads not available" };
   const used = typeof api.getNumThreads === "function" ? api.getNumThreads() : threads;
-  return { backend: name, threads: used, notes: used === threads ? "" : `asked for ${threads} threads` };
+  const notes = [
+    relaxedSimdSupported() ? "relaxed SIMD (FMA) build" : "",
+    used === threads ? "" : `asked for ${threads} threads`,
+  ];
+  return { backend: name, threads: used, notes: notes.filter((n) => n !== "").join("; ") };
 }
