@@ -6,8 +6,8 @@ import { matmulChecksum, matmulData, mlpData, scalarChecksum, scalarInputs } fro
 import {
   type Case,
   type Cases,
-  MLP_CHECK_STEPS,
   MLP_LR,
+  mlpCheckLoss,
   type Sizes,
   TUTORIAL_HIDDEN,
   TUTORIAL_LR,
@@ -57,12 +57,7 @@ function mlpCase(sizes: Sizes): Case {
   return {
     dtype: "float32",
     run: step,
-    checksum: () => {
-      const fresh = mlpTrainer(sizes);
-      let loss = Number.NaN;
-      for (let i = 0; i < MLP_CHECK_STEPS; i++) loss = fresh();
-      return loss;
-    },
+    checksum: () => mlpCheckLoss(() => mlpTrainer(sizes)),
   };
 }
 

@@ -6,8 +6,8 @@ import { matmulChecksum, matmulData, mlpData, scalarChecksum, scalarInputs } fro
 import {
   type Case,
   type Cases,
-  MLP_CHECK_STEPS,
   MLP_LR,
+  mlpCheckLoss,
   type Sizes,
   TUTORIAL_HIDDEN,
   TUTORIAL_LR,
@@ -75,12 +75,7 @@ function mlpCase(tf: Tf, sizes: Sizes): Case {
     dtype: "float32",
     notes: "tf.train.sgd minimize, tf.losses.softmaxCrossEntropy on one-hot labels",
     run: step,
-    checksum: () => {
-      const fresh = mlpTrainer(tf, sizes);
-      let value = Number.NaN;
-      for (let i = 0; i < MLP_CHECK_STEPS; i++) value = fresh();
-      return value;
-    },
+    checksum: () => mlpCheckLoss(() => mlpTrainer(tf, sizes)),
   };
 }
 

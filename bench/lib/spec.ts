@@ -45,6 +45,14 @@ export const TUTORIAL_LR = 0.1;
 export const TUTORIAL_HIDDEN = 4;
 /** The MLP checksum is the loss of this step (1-based) from the initial weights. */
 export const MLP_CHECK_STEPS = 5;
+
+/** The MLP checksum: the loss after {@link MLP_CHECK_STEPS} steps of a fresh trainer (same data and weights). */
+export function mlpCheckLoss(freshTrainer: () => () => number): number {
+  const step = freshTrainer();
+  let loss = Number.NaN;
+  for (let i = 0; i < MLP_CHECK_STEPS; i++) loss = step();
+  return loss;
+}
 /** The scalar graph's four inputs. */
 export const SCALAR_INPUTS: readonly number[] = [0.5, -0.7, 0.3, 0.9];
 
