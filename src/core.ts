@@ -20,7 +20,13 @@ export {
 export { type JvpResult, jvp } from "./autograd/jvp.js";
 export { enableGrad, isGradEnabled, noGrad } from "./autograd/mode.js";
 export { type VjpResult, type VjpResultMulti, vjp } from "./autograd/vjp.js";
-export type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "./backend/backend.js";
+export type {
+  Backend,
+  BinaryKernel,
+  FusedActivation,
+  ReduceKernel,
+  UnaryKernel,
+} from "./backend/backend.js";
 export { jsBackend } from "./backend/js/index.js";
 export {
   type BackendName,

@@ -39,6 +39,9 @@ export type BinaryKernel =
   | "ne"
   | "bce";
 
+/** Activations whose backward a backend may fuse (see {@link Backend.activationBackward}). */
+export type FusedActivation = "relu" | "tanh" | "sigmoid";
+
 /** Reductions over a set of dims. */
 export type ReduceKernel = "sum" | "max" | "min";
 
@@ -67,6 +70,13 @@ export interface Backend {
     out: Storage,
     shape: readonly number[],
   ): void;
+  /**
+   * Optional fused activation backward, one pass instead of the rule's two or three ops, rounding as they do:
+   * relu `out = v > 0 ? g : 0` (v = the input), tanh `out = g (1 - v²)`, sigmoid `out = g v (1 - v)`
+   * (v = the output). All three arrays have one dtype and length. The ops layer calls it only when no graph is
+   * being recorded (plain backward, no forward mode), so higher derivatives still see the rule's tensor ops.
+   */
+  activationBackward?(act: FusedActivation, g: Storage, v: Storage, out: Storage): void;
   /** `out[i] = cond[i] != 0 ? a[i] : b[i]` (all the same length). */
   where(cond: Storage, a: Storage, b: Storage, out: Storage): void;
   /** Gathers `x[offset + sum_d idx_d * strides[d]]` into contiguous `out` of `outShape` (views: expand, permute, slice). */

@@ -8,6 +8,7 @@ import { describeValue, TypeMismatchError } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sameShape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { apply } from "./apply.js";
+import { fusedActivationBackward } from "./fused.js";
 import type { DifferentiableRule, RuleTable } from "./rule.js";
 import type { CompareKernel, PrimitiveAttrs, UnaryPrimitive } from "./rules.js";
 import { addTangents, scaleTangent } from "./tangent.js";
@@ -116,11 +117,15 @@ export const elementwiseRules: RuleTable<Pick<PrimitiveAttrs, ElementwiseName>> 
   // d/dx cos x = -sin x
   cos: unaryRule("cos", (g, x) => neg(mul(g, sin(x)))),
   // d/dx tanh x = 1 - tanh² x
-  tanh: unaryRule("tanh", (g, _x, y) => mul(g, sub(1, mul(y, y)))),
+  tanh: unaryRule("tanh", (g, _x, y) => fusedActivationBackward("tanh", g, y) ?? mul(g, sub(1, mul(y, y)))),
   // d/dx σ(x) = σ(x)(1 - σ(x))
-  sigmoid: unaryRule("sigmoid", (g, _x, y) => mul(g, mul(y, sub(1, y)))),
+  sigmoid: unaryRule(
+    "sigmoid",
+    (g, _x, y) => fusedActivationBackward("sigmoid", g, y) ?? mul(g, mul(y, sub(1, y))),
+  ),
   // NOTE: relu'(0) = 0, as PyTorch; `where` keeps an infinite g from turning into NaN.
-  relu: unaryRule("relu", (g, x) => where(gt(x, 0), g, 0)),
+  // (The fused kernel, when the backend has one and no graph is recorded, computes the same in one pass.)
+  relu: unaryRule("relu", (g, x) => fusedActivationBackward("relu", g, x) ?? where(gt(x, 0), g, 0)),
   // NOTE: abs'(0) = sign(0) = 0, as PyTorch.
   abs: unaryRule("abs", (g, x) => mul(g, sign(x))),
   // d/dx erf x = 2/√π e^{-x²}

@@ -1,0 +1,10 @@
+// The inner kernels of kernels_impl.h instantiated for the AVX2 build (compiled with its flags by binding.gyp; chosen at run time when the CPU has it).
+#if defined(__x86_64__) || defined(_M_X64)
+
+#define CR_NS cr_kernels_avx2
+#define CR_W 4
+#define CR_ISA_NAME "avx2"
+#define CR_FACTORY isa_avx2
+#include "kernels/kernels_impl.h"
+#endif
+
