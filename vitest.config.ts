@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -16,6 +17,22 @@ function relaxedSimdArgs(): string[] {
   return spawnSync(process.execPath, [flag, "-e", check]).status === 0 ? [flag] : [];
 }
 
+/**
+ * The native backend's project, when its addon is built (npm run build:native): the whole suite runs on it
+ * with every size sent to the addon (CHAINRULE_NATIVE_ALWAYS). Without the addon there is no such project,
+ * and test/backend-native.test.ts says in its output that its addon tests were skipped.
+ */
+function nativeProjects() {
+  const addon = new URL("./native/build/Release/chainrule_native.node", import.meta.url);
+  if (!existsSync(addon)) return [];
+  return [
+    {
+      extends: true as const,
+      test: { name: "native", env: { CHAINRULE_BACKEND: "native", CHAINRULE_NATIVE_ALWAYS: "1" } },
+    },
+  ];
+}
+
 export default defineConfig({
   resolve: {
     // Tests may import the package by name, as users do, without a build first.
@@ -30,7 +47,8 @@ export default defineConfig({
     reporters: ["default", "./test/summary-reporter.ts"],
     globalSetup: ["./scripts/build-wasm.setup.ts"],
     // The whole suite runs once per backend. The wasm run sends every size to the wasm kernels
-    // (CHAINRULE_WASM_ALWAYS), not only sizes past the js/wasm crossover, so they all meet every test.
+    // (CHAINRULE_WASM_ALWAYS), not only sizes past the js/wasm crossover, so they all meet every test;
+    // likewise the native run (only where the addon is built).
     projects: [
       { extends: true, test: { name: "js", env: { CHAINRULE_BACKEND: "js" } } },
       {
@@ -41,6 +59,7 @@ export default defineConfig({
           execArgv: relaxedSimdArgs(),
         },
       },
+      ...nativeProjects(),
     ],
   },
 });

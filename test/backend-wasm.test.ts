@@ -496,7 +496,7 @@ describe("backend selection and threads", () => {
   it("rejects unknown backends and bad thread counts with clear errors", () => {
     expect(() => setBackend("gpu" as "js")).toThrow(ValueError);
     expect(() => setBackend("gpu" as "js")).toThrow(
-      /setBackend: expected "js", "wasm" or a Backend object, got "gpu"/,
+      /setBackend: expected "js", "wasm", "native" or a Backend object, got "gpu"/,
     );
     expect(() => setNumThreads(0)).toThrow(/setNumThreads: expected a positive integer, got 0/);
     expect(() => setNumThreads(1.5)).toThrow(ValueError);

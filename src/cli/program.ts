@@ -2,6 +2,7 @@
 
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { registerBuildNativeCommand } from "./commands/build-native.js";
 import { registerDemoVanishingCommand } from "./commands/demo-vanishing.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerExplainCommand } from "./commands/explain.js";
@@ -138,6 +139,7 @@ export function createProgram(
   registerEvalCommand(program, io);
   registerPredictCommand(program, io);
   registerExportCommand(program, io);
+  registerBuildNativeCommand(program, io);
 
   program.addHelpText(
     "after",
@@ -149,6 +151,7 @@ Examples:
   $ chainrule graph --tutorial --svg net.svg
   $ chainrule train --data iris --out iris-model/
   $ chainrule predict --model iris-model/ --data flowers.csv
+  $ chainrule build-native          # compile the optional native backend (C++ addon) for Node
   $ chainrule <command> --help      # every command's options and examples
 `,
   );
