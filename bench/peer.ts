@@ -35,7 +35,7 @@ const program = new Command()
   .description("Runs one Node implementation of the benchmark workloads and prints JSON lines.")
   .requiredOption(
     "--impl <id>",
-    "chainrule-js | chainrule-wasm | plain-js | micrograd-js | tfjs-cpu | tfjs-wasm | tfjs-wasm-1t",
+    "chainrule-js | chainrule-wasm | chainrule-native | plain-js | micrograd-js | tfjs-cpu | tfjs-wasm | tfjs-wasm-1t",
   )
   .option("--workloads <list>", "comma-separated workloads", TIMED_WORKLOADS.join(","))
   .option("--threads <n>", "threads for backends that use them", "2")
@@ -45,9 +45,12 @@ const program = new Command()
   .option("--memory-budget-s <s>", "memory check: reduce the step counts to fit this many seconds", "180");
 
 async function setupFor(impl: string, threads: number): Promise<Setup> {
-  if (impl === "chainrule-js" || impl === "chainrule-wasm") {
+  if (impl === "chainrule-js" || impl === "chainrule-wasm" || impl === "chainrule-native") {
     const { selectChainruleBackend } = await import("./peers/chainrule-backend.js");
-    const sel = selectChainruleBackend(impl === "chainrule-js" ? "js" : "wasm", threads);
+    const sel = selectChainruleBackend(
+      impl === "chainrule-js" ? "js" : impl === "chainrule-wasm" ? "wasm" : "native",
+      threads,
+    );
     return { cases: chainruleCases, ...sel };
   }
   if (impl === "plain-js") return { cases: plainCases, backend: "plain JS", threads: 1, notes: "" };

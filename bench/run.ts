@@ -39,6 +39,8 @@ const TIMED: readonly Workload[] = ["matmul", "mlp", "tutorial", "scalar"];
 const PEERS: readonly Peer[] = [
   { id: "chainrule-js", kind: "node", workloads: TIMED, args: [] },
   { id: "chainrule-wasm", kind: "node", workloads: TIMED, args: [] },
+  // The optional C++ addon (npm run build:native); reported as unavailable where it is not built.
+  { id: "chainrule-native", kind: "node", workloads: TIMED, args: [] },
   { id: "plain-js", kind: "node", workloads: ["matmul", "mlp", "tutorial"], args: [] },
   { id: "micrograd-js", kind: "node", workloads: ["scalar"], args: [] },
   { id: "tfjs-cpu", kind: "node", workloads: TIMED, args: [] },
@@ -256,9 +258,9 @@ async function main(): Promise<void> {
   }
 
   if (workloads.includes("memory")) {
-    // The memory check runs once, on the fastest chainrule backend that works (wasm, else js).
+    // The memory check runs once, on the fastest chainrule backend that works (native, else wasm, else js).
     const budget = opts.memoryBudgetS ?? (quick ? "3" : "150");
-    for (const id of ["chainrule-wasm", "chainrule-js"]) {
+    for (const id of ["chainrule-native", "chainrule-wasm", "chainrule-js"]) {
       if (implFilter !== undefined && !implFilter.includes(id)) continue;
       if (all.some((l) => l.impl === id && l.skipped && l.notes.startsWith("unavailable"))) continue;
       log(`${id}: memory (${opts.memorySteps} steps, budget ${budget} s)`);

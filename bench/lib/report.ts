@@ -6,6 +6,7 @@ import type { ResultLine, Workload } from "./spec.js";
 export const IMPL_ORDER = [
   "chainrule-js",
   "chainrule-wasm",
+  "chainrule-native",
   "numpy",
   "pytorch",
   "tfjs-wasm",
@@ -126,6 +127,7 @@ export function evaluateTargets(lines: readonly ResultLine[]): TargetResult[] {
       2,
       "withinTime",
     );
+    if (cr === "chainrule-native") nativeTargets(lines, ratioTarget);
     const mem = find(lines, "memory", cr);
     if (usable(mem)) {
       const reduced = mem.extra?.reduced === true;
@@ -139,6 +141,44 @@ export function evaluateTargets(lines: readonly ResultLine[]): TargetResult[] {
     }
   }
   return out;
+}
+
+type RatioTarget = (
+  target: string,
+  workload: Workload,
+  cr: string,
+  peer: string,
+  goal: number,
+  kind: "faster" | "withinTime",
+) => void;
+
+/**
+ * Issue 7's targets for the native backend: matmul against numpy at 0.9x when the product ran on a system
+ * BLAS, 0.7x on the backend's own kernel (the JSON line's backend says which: "gemm own-..." or the BLAS);
+ * the MLP step faster than PyTorch; the tutorial network and the scalar graph no slower than the wasm
+ * backend (5% allowed for run-to-run noise on a shared machine).
+ */
+function nativeTargets(lines: readonly ResultLine[], ratioTarget: RatioTarget): void {
+  const mm = find(lines, "matmul", "chainrule-native");
+  const own = mm?.backend.includes("gemm own") === true;
+  ratioTarget(
+    own ? "matmul >= 0.7x numpy (own kernel)" : "matmul >= 0.9x numpy (system BLAS)",
+    "matmul",
+    "chainrule-native",
+    "numpy",
+    own ? 0.7 : 0.9,
+    "faster",
+  );
+  ratioTarget("MLP step faster than PyTorch", "mlp", "chainrule-native", "pytorch", 1, "faster");
+  for (const w of ["tutorial", "scalar"] as const)
+    ratioTarget(
+      `${w === "tutorial" ? "tutorial network" : "scalar graph"} not slower than chainrule-wasm (5% noise allowed)`,
+      w,
+      "chainrule-native",
+      "chainrule-wasm",
+      0.95,
+      "faster",
+    );
 }
 
 /** Implementation ids in table order. */
@@ -245,7 +285,7 @@ export function renderMarkdown(lines: readonly ResultLine[], meta: RunMeta): str
 
   const targets = evaluateTargets(lines);
   if (targets.length > 0) {
-    md.push("## Issue 3 targets", "");
+    md.push("## Targets (issue 3; issue 7 for chainrule-native)", "");
     md.push("| target | chainrule | measured | result | detail |", "|---|---|---|---|---|");
     for (const t of targets) {
       const result = t.pass === null ? "no data" : t.pass ? "pass" : "**miss**";
