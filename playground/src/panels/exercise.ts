@@ -74,8 +74,7 @@ function mount(el: HTMLElement, ctx: PanelContext): void {
     h("div", { class: "panel-controls" }, [
       pick,
       useSelected,
-      oneExample,
-      h("label", { for: "ex-one" }, ["One example (a batch of 1: doable by hand)"]),
+      h("label", { class: "check-label" }, [oneExample, " One example (a batch of 1: doable by hand)"]),
     ]),
     form,
     hint,
