@@ -32,10 +32,17 @@ import {
 } from "../src/backend/native/codes.js";
 import { loadNativeAddon, type NativeAddon } from "../src/backend/native/loader.js";
 import { Generator } from "../src/random.js";
-
-type Storage = Float32Array | Float64Array;
-type ArrayType = typeof Float32Array | typeof Float64Array;
-const TYPES: ArrayType[] = [Float32Array, Float64Array];
+import {
+  broadcast,
+  expectUlps as expectUlpsOf,
+  filled,
+  random,
+  type Storage,
+  stridesIn,
+  TYPES,
+  ulps,
+  withSpecials,
+} from "./support/kernels.js";
 
 /** The kernel functions of the addon (N3's part; the loader's interface lists the required ones). */
 interface Kernels extends NativeAddon {
@@ -44,50 +51,10 @@ interface Kernels extends NativeAddon {
   kernelsIsa(): string;
 }
 
+const expectUlps = (a: Storage, e: Storage, max: number, label: string) =>
+  expectUlpsOf(a, e, max, label, "native");
 const loaded = loadNativeAddon() as Kernels | null;
 const hasFused = loaded !== null && typeof loaded.biasAct === "function";
-
-function filled(T: ArrayType, n: number, f: (i: number) => number): Storage {
-  const x = new T(n);
-  for (let i = 0; i < n; i++) x[i] = f(i);
-  return x;
-}
-
-/** Standard normals scaled by e^(±5): values across magnitudes, deterministic per seed. */
-function random(T: ArrayType, n: number, seed: number, scale = 1): Storage {
-  const g = new Generator(seed);
-  return filled(T, n, () => g.normal() * scale * Math.exp(5 * (2 * g.uniform() - 1)));
-}
-
-const SPECIALS = [0, -0, 1, -1, 0.5, -0.5, NaN, Infinity, -Infinity, 1e-310, -1e-310, 1e-30, -1e-30, 1e-8];
-const RANGE = [20, -20, 88, -88, 89, -104, 700, -700, 709.7, -745, 710, -746, 1e300, -1e300, 3.4e38, 1e-40];
-
-function withSpecials(T: ArrayType, n: number, seed: number): Storage {
-  const x = random(T, n, seed);
-  [...SPECIALS, ...RANGE].forEach((v, i) => {
-    if (i < n) x[i] = v;
-  });
-  return x;
-}
-
-/** Distance in units in the last place of the dtype (0 when both are the same NaN/infinity). */
-function ulps(a: number, b: number, f32: boolean): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
-  if (a === b) return 0;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
-  const tiny = f32 ? 2 ** -126 : 2 ** -1022;
-  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), tiny) / (f32 ? 2 ** -23 : 2 ** -52);
-}
-
-function expectUlps(actual: Storage, expected: Storage, maxUlps: number, label: string): void {
-  const f32 = actual instanceof Float32Array;
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++) {
-    const d = ulps(actual[i], expected[i], f32);
-    if (!(d <= maxUlps))
-      expect.fail(`${label}: element ${i}: native ${actual[i]} vs js ${expected[i]} (${d} ulps)`);
-  }
-}
 
 /** Bitwise equality, telling -0 from 0 (NaNs of any payload are equal). */
 function expectSame(actual: Storage, expected: Storage, label: string): void {
@@ -102,21 +69,6 @@ function expectSame(actual: Storage, expected: Storage, label: string): void {
 function unaryUlps(op: UnaryKernel, f32: boolean): number {
   if (["neg", "sqrt", "relu", "abs", "sign", "copy"].includes(op)) return 0;
   return f32 ? 1 : 2;
-}
-
-function broadcast(a: number[], b: number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  return Array.from({ length: n }, (_, i) => Math.max(a[a.length - n + i] ?? 1, b[b.length - n + i] ?? 1));
-}
-
-function stridesIn(shape: number[], out: number[]): number[] {
-  const strides = new Array<number>(out.length).fill(0);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[out.length - shape.length + i] = shape[i] === 1 ? 0 : s;
-    s *= shape[i];
-  }
-  return strides;
 }
 
 const size = (shape: number[]) => shape.reduce((p, q) => p * q, 1);

@@ -22,11 +22,15 @@ import {
   type NativeAddon,
   nativeFailure,
 } from "../src/backend/native/loader.js";
-import { Generator } from "../src/random.js";
+import {
+  type ArrayType,
+  expectUlps as expectUlpsOf,
+  random as randomOf,
+  type Storage,
+  TYPES,
+  withSpecials as withSpecialsOf,
+} from "./support/kernels.js";
 
-type Storage = Float32Array | Float64Array;
-type ArrayType = typeof Float32Array | typeof Float64Array;
-const TYPES: ArrayType[] = [Float32Array, Float64Array];
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ADDON_PATH = join(ROOT, ADDON_RELATIVE_PATH);
 
@@ -38,41 +42,12 @@ const native: Backend | null = addon ? createNativeBackend(addon, jsBackend, tru
 
 afterAll(() => addon?.setNumThreads(initialThreads));
 
-function random(T: ArrayType, n: number, seed: number): Storage {
-  const g = new Generator(seed);
-  const x = new T(n);
-  for (let i = 0; i < n; i++) x[i] = g.normal() * Math.exp(3 * (2 * g.uniform() - 1));
-  return x;
-}
-
-const SPECIALS = [0, -0, 1, -1, 0.5, NaN, Infinity, -Infinity, 1e-30, -1e-8, 20, -20, 88, -104, 710, -746];
-
-function withSpecials(T: ArrayType, n: number, seed: number): Storage {
-  const x = random(T, n, seed);
-  SPECIALS.forEach((v, i) => {
-    if (i < n) x[i] = v;
-  });
-  return x;
-}
-
-/** Distance in units in the last place (0 for the same NaN/infinity). */
-function ulps(a: number, b: number, f32: boolean): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
-  if (a === b) return 0;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
-  const tiny = f32 ? 2 ** -126 : 2 ** -1022;
-  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), tiny) / (f32 ? 2 ** -23 : 2 ** -52);
-}
-
-function expectUlps(actual: Storage, expected: Storage, maxUlps: number, label: string): void {
-  expect(actual.length).toBe(expected.length);
-  const f32 = actual instanceof Float32Array;
-  for (let i = 0; i < actual.length; i++) {
-    const d = ulps(actual[i], expected[i], f32);
-    if (!(d <= maxUlps))
-      expect.fail(`${label}: element ${i}: native ${actual[i]} vs js ${expected[i]} (${d} ulps)`);
-  }
-}
+/** The special values these agreement tests put first (a short list: they run on many sizes). */
+const FIRST = [0, -0, 1, -1, 0.5, NaN, Infinity, -Infinity, 1e-30, -1e-8, 20, -20, 88, -104, 710, -746];
+const random = (T: ArrayType, n: number, seed: number) => randomOf(T, n, seed, 1, 3);
+const withSpecials = (T: ArrayType, n: number, seed: number) => withSpecialsOf(T, n, seed, FIRST);
+const expectUlps = (a: Storage, e: Storage, max: number, label: string) =>
+  expectUlpsOf(a, e, max, label, "native");
 
 const RAGGED = [1, 3, 7, 8, 15, 16, 17, 31, 33, 100, 1027];
 

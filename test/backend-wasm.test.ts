@@ -32,11 +32,21 @@ import { kernelBytes, unsharedVariant } from "../src/backend/wasm/module.js";
 import { reductionView, wasmReduce, wasmSoftmax } from "../src/backend/wasm/reduce.js";
 import { WasmRuntime } from "../src/backend/wasm/runtime.js";
 import { Generator } from "../src/random.js";
+import {
+  type ArrayType,
+  broadcast,
+  expectUlps as expectUlpsOf,
+  filled,
+  random,
+  type Storage,
+  stridesIn,
+  TYPES,
+  ulps,
+  withSpecials,
+} from "./support/kernels.js";
 
-type Storage = Float32Array | Float64Array;
-type ArrayType = typeof Float32Array | typeof Float64Array;
-const TYPES: ArrayType[] = [Float32Array, Float64Array];
-
+const expectUlps = (a: Storage, e: Storage, max: number, label: string) =>
+  expectUlpsOf(a, e, max, label, "wasm");
 const backend = loadWasmBackendSync(2);
 const rt = wasmRuntime() as WasmRuntime;
 const initialThreads = getNumThreads();
@@ -44,50 +54,6 @@ const initialThreads = getNumThreads();
 afterAll(() => {
   rt.setThreads(initialThreads);
 });
-
-/** `n` elements of dtype `T`, element i being `f(i)`. */
-function filled(T: ArrayType, n: number, f: (i: number) => number): Storage {
-  const x = new T(n);
-  for (let i = 0; i < n; i++) x[i] = f(i);
-  return x;
-}
-
-/** Standard normals scaled by e^(±5): values across magnitudes, deterministic per seed. */
-function random(T: ArrayType, n: number, seed: number, scale = 1): Storage {
-  const g = new Generator(seed);
-  return filled(T, n, () => g.normal() * scale * Math.exp(5 * (2 * g.uniform() - 1)));
-}
-
-const SPECIALS = [0, -0, 1, -1, 0.5, -0.5, NaN, Infinity, -Infinity, 1e-310, -1e-310, 1e-30, -1e-30, 1e-8];
-const RANGE = [20, -20, 88, -88, 89, -104, 700, -700, 709.7, -745, 710, -746, 1e300, -1e300, 3.4e38, 1e-40];
-
-/** Special values, then random ones: `n` elements. */
-function withSpecials(T: ArrayType, n: number, seed: number): Storage {
-  const x = random(T, n, seed);
-  [...SPECIALS, ...RANGE].forEach((v, i) => {
-    if (i < n) x[i] = v;
-  });
-  return x;
-}
-
-/** Distance in units in the last place of the dtype (0 when both are the same NaN/infinity). */
-function ulps(a: number, b: number, f32: boolean): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
-  if (a === b) return 0;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
-  const tiny = f32 ? 2 ** -126 : 2 ** -1022;
-  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), tiny) / (f32 ? 2 ** -23 : 2 ** -52);
-}
-
-function expectUlps(actual: Storage, expected: Storage, maxUlps: number, label: string): void {
-  const f32 = actual instanceof Float32Array;
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++) {
-    const d = ulps(actual[i], expected[i], f32);
-    if (!(d <= maxUlps))
-      expect.fail(`${label}: element ${i}: wasm ${actual[i]} vs js ${expected[i]} (${d} ulps)`);
-  }
-}
 
 /** C = op(A) op(B) in float64 with a triple loop, and the bound sum |a||b| of each element. */
 function naiveMatmul(
@@ -404,25 +370,6 @@ function probabilities(T: ArrayType, n: number): [Storage, Storage] {
     p[i] = v;
   });
   return [p, t];
-}
-
-function broadcast(a: number[], b: number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  return Array.from({ length: n }, (_, i) => {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
-    return Math.max(x, y);
-  });
-}
-
-function stridesIn(shape: number[], out: number[]): number[] {
-  const strides = new Array<number>(out.length).fill(0);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[out.length - shape.length + i] = shape[i] === 1 ? 0 : s;
-    s *= shape[i];
-  }
-  return strides;
 }
 
 describe("wasm reductions and softmax", () => {
