@@ -8,9 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ADDON_RELATIVE_PATH, loadNativeAddonFrom, type NativeAddon } from "../src/backend/native/loader.js";
 import { Generator } from "../src/random.js";
-
-type Storage = Float32Array | Float64Array;
-type ArrayType = typeof Float32Array | typeof Float64Array;
+import { type ArrayType, naiveMatmul, type Storage } from "./support/kernels.js";
 
 /** The gemm part of the addon's API beyond what the backend uses (see native/src/gemm/gemm_bindings.cc). */
 interface GemmInfo {
@@ -51,35 +49,6 @@ function random(T: ArrayType, n: number, seed: number): Storage {
   return x;
 }
 
-/** op(A)·op(B) for one batch entry in float64, and Σ|a||b| per element (for the rounding bound). */
-function reference(
-  a: Storage,
-  ao: number,
-  b: Storage,
-  bo: number,
-  m: number,
-  k: number,
-  n: number,
-  tA: boolean,
-  tB: boolean,
-): { value: Float64Array; magnitude: Float64Array } {
-  const value = new Float64Array(m * n);
-  const magnitude = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      let s1 = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[ao + (tA ? p * m + i : i * k + p)] * b[bo + (tB ? j * k + p : p * n + j)];
-        s += x;
-        s1 += Math.abs(x);
-      }
-      value[i * n + j] = s;
-      magnitude[i * n + j] = s1;
-    }
-  return { value, magnitude };
-}
-
 /** Runs a batch of 2 (the second A at an offset, B shared) and checks it against the reference. */
 function check(T: ArrayType, m: number, k: number, n: number, tA: boolean, tB: boolean, label: string): void {
   if (!addon) return;
@@ -92,7 +61,7 @@ function check(T: ArrayType, m: number, k: number, n: number, tA: boolean, tB: b
   addon.matmul(a, new Float64Array([0, m * k]), b, new Float64Array([0, 0]), out, m, k, n, tA, tB);
   const eps = T === Float32Array ? 2 ** -24 : 2 ** -53;
   for (let t = 0; t < 2; t++) {
-    const { value, magnitude } = reference(a, t * m * k, b, 0, m, k, n, tA, tB);
+    const { value, magnitude } = naiveMatmul(a, t * m * k, b, 0, m, k, n, tA, tB);
     for (let i = 0; i < m * n; i++) {
       const got = out[t * m * n + i];
       // Any summation order: |error| <= (k + 2)·eps·Σ|a||b| (plus the final rounding).

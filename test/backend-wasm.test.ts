@@ -37,6 +37,7 @@ import {
   broadcast,
   expectUlps as expectUlpsOf,
   filled,
+  naiveMatmul,
   random,
   type Storage,
   stridesIn,
@@ -54,35 +55,6 @@ const initialThreads = getNumThreads();
 afterAll(() => {
   rt.setThreads(initialThreads);
 });
-
-/** C = op(A) op(B) in float64 with a triple loop, and the bound sum |a||b| of each element. */
-function naiveMatmul(
-  a: Storage,
-  aOff: number,
-  b: Storage,
-  bOff: number,
-  m: number,
-  k: number,
-  n: number,
-  tA: boolean,
-  tB: boolean,
-): { value: Float64Array; magnitude: Float64Array } {
-  const value = new Float64Array(m * n);
-  const magnitude = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      let t = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[aOff + (tA ? p * m + i : i * k + p)] * b[bOff + (tB ? j * k + p : p * n + j)];
-        s += x;
-        t += Math.abs(x);
-      }
-      value[i * n + j] = s;
-      magnitude[i * n + j] = t;
-    }
-  return { value, magnitude };
-}
 
 describe("wasm backend: loading", () => {
   it("loads where the engine has WebAssembly SIMD and shared memory", () => {

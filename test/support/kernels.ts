@@ -98,3 +98,32 @@ export function stridesIn(shape: number[], out: number[]): number[] {
   }
   return strides;
 }
+
+/** op(A)·op(B) for one batch entry in float64, and Σ|a·b| per element (for the rounding bound). */
+export function naiveMatmul(
+  a: Storage,
+  aOff: number,
+  b: Storage,
+  bOff: number,
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+): { value: Float64Array; magnitude: Float64Array } {
+  const value = new Float64Array(m * n);
+  const magnitude = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let t = 0;
+      for (let p = 0; p < k; p++) {
+        const x = a[aOff + (tA ? p * m + i : i * k + p)] * b[bOff + (tB ? j * k + p : p * n + j)];
+        s += x;
+        t += Math.abs(x);
+      }
+      value[i * n + j] = s;
+      magnitude[i * n + j] = t;
+    }
+  return { value, magnitude };
+}
