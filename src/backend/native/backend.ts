@@ -1,6 +1,6 @@
 // The native backend object: each method calls the C++ addon when the dtypes allow it and the size makes the
-// call pay off, and otherwise delegates to the fallback backend (wasm where it runs, else js), so small tensors
-// keep the cheaper per-op cost of the fallback. Data-movement kernels (strided views, gather, scatter,
+// call pay off, and otherwise delegates to the fallback backend (the registry passes js: below these sizes the
+// wasm backend would run its js kernels too), so small tensors keep js's cheaper per-op cost. Data-movement kernels (strided views, gather, scatter,
 // arg-reductions, where) always go to the fallback.
 
 import type { Storage } from "../../dtype.js";
@@ -77,7 +77,7 @@ function f64(values: readonly number[], slot: number): Float64Array {
  * The native backend over a loaded addon, delegating to `fallback` where the addon does not pay off.
  *
  * @param addon The loaded addon (see `loadNativeAddon`).
- * @param fallback The backend small or mixed-dtype calls go to (the wasm backend, else js).
+ * @param fallback The backend small or mixed-dtype calls go to (the registry passes the js backend).
  * @param always Send every size the addon can take to it (defaults to CHAINRULE_NATIVE_ALWAYS=1).
  */
 export function createNativeBackend(
