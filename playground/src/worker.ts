@@ -2,8 +2,7 @@
 
 import { setBackend } from "chainrule";
 import { buildSnapshot, type LossPoint, Trainer } from "./engine/index.js";
-import * as inspectModule from "./inspect/index.js";
-import { handleInspect } from "./inspect/index.js";
+import { handleInspect, onStep } from "./inspect/index.js";
 import type { ExperimentConfig, FromWorker, Point, Snapshot, ToWorker } from "./protocol.js";
 
 // These networks are tiny (tens of weights): the js kernels beat the wasm ones, whose per-call overhead
@@ -26,8 +25,6 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
-// P3's optional per-step hook (for the health panel's history); looked up once, absent is fine.
-const onStep = (inspectModule as unknown as { onStep?: (trainer: Trainer) => void }).onStep;
 
 let trainer: Trainer | null = null;
 let csvPoints: Point[] | undefined;
@@ -66,7 +63,7 @@ function postSnapshot(): void {
 
 function trainStep(t: Trainer): void {
   t.takeStep();
-  onStep?.(t);
+  onStep(t); // the health panel's per-layer gradient-norm history
 }
 
 function reset(config: ExperimentConfig, csv?: Point[]): void {
