@@ -44,7 +44,7 @@ import {
   withSpecials,
 } from "./support/kernels.js";
 
-/** The kernel functions of the addon (N3's part; the loader's interface lists the required ones). */
+/** The kernel functions of the addon (native/src/kernels/kernels_bindings.cc; the loader's interface lists the required ones). */
 interface Kernels extends NativeAddon {
   biasAct(x: Storage, bias: Storage, act: number, z: Storage | null, y: Storage): void;
   actBackward(act: number, g: Storage, v: Storage, out: Storage): void;

@@ -1,4 +1,4 @@
-// The Node-API module: registers N2's matrix products and N3's kernels, and exports version, features(),
+// The Node-API module: registers the matrix products (gemm/) and the kernels (kernels/), and exports version, features(),
 // setNumThreads(n) and numThreads() (the contract is in docs/native.md and src/backend/native/loader.ts).
 
 #include <napi.h>

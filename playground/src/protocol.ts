@@ -72,7 +72,7 @@ export interface Snapshot {
 }
 
 export type InspectRequest =
-  | { kind: "trace"; exampleIndex?: number } // one training step traced (P3 defines result)
+  | { kind: "trace"; exampleIndex?: number } // one training step traced (result: TraceResult in src/inspect/types.ts)
   | { kind: "breakdown"; param: ParamRef; exampleIndex?: number } // chain-rule paths for one weight
   | { kind: "check"; param: ParamRef; guess: number; exampleIndex?: number } // the exercise
   | { kind: "health" };
@@ -90,5 +90,5 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "data"; problem: ProblemKind; classes: number; train: Point[]; test: Point[] }
   | { type: "snapshot"; snapshot: Snapshot }
-  | { type: "inspectResult"; id: number; result: unknown } // typed by P3: InspectResult in src/inspect/types.ts
+  | { type: "inspectResult"; id: number; result: unknown } // typed as InspectResult in src/inspect/types.ts
   | { type: "error"; message: string; id?: number };

@@ -102,7 +102,7 @@ describe("playground worker", () => {
     expect(lastSnapshot().params.weights[1][0][2]).toBe(0.5);
   });
 
-  it("answers inspect requests with their id (P3's handleInspect)", () => {
+  it("answers inspect requests with their id (the inspect module's handleInspect)", () => {
     const from = posted.length;
     send({ type: "inspect", id: 41, request: { kind: "health" } });
     expect(posted.slice(from)).toMatchObject([{ type: "inspectResult", id: 41 }]);

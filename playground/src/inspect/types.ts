@@ -5,7 +5,7 @@ import type { nn, Tensor } from "chainrule";
 import type { ExperimentConfig, NetworkParams, ParamRef, Point, ProblemKind } from "../protocol.js";
 
 /**
- * What the inspect functions read from P1's Trainer (a structural subset of it, so the inspect code and its
+ * What the inspect functions read from the engine's Trainer (a structural subset of it, so the inspect code and its
  * tests depend on the documented members only). Nothing here is ever written by the inspect code.
  */
 export interface TrainerLike {

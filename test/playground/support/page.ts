@@ -63,7 +63,7 @@ export interface ClientHandle {
   };
 }
 
-/** `window.__playground` (P2's contract, playground/src/ui/app.ts) plus the panels' test hooks. */
+/** `window.__playground` (set up in playground/src/ui/app.ts) plus the panels' test hooks. */
 export interface PlaygroundHandle {
   client: ClientHandle;
   getConfig(): ExperimentConfig;
