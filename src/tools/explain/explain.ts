@@ -204,22 +204,37 @@ function explainScalar(
     const args = node.inputs.map((i) => syms.get(i)!);
     node.inputs.forEach((input, slot) => {
       if (!index.has(input)) return;
-      const formula = localFormula(node, slot, args);
       const value = localValue(node, t, slot);
+      // The formula and the printed step are built on first use: only edges on listed paths need them, and
+      // deep graphs have far more edges than the listed paths touch.
+      let formula: Sym | null | undefined;
+      let step: ExplainStep | undefined;
+      const formulaOf = () => {
+        if (formula === undefined) formula = localFormula(node, slot, args);
+        return formula;
+      };
       edges.push({
         from: index.get(input)!,
         to: index.get(t)!,
         value,
         slot,
-        formula,
-        step: {
-          from: label(input),
-          to: label(t),
-          notation: leibniz(label(t), label(input)),
-          derivative: formula === null ? null : printSym(formula),
-          value,
-          op: node.op,
-          rule: genericRule(node, slot),
+        get formula() {
+          return formulaOf();
+        },
+        get step() {
+          if (step === undefined) {
+            const f = formulaOf();
+            step = {
+              from: label(input),
+              to: label(t),
+              notation: leibniz(label(t), label(input)),
+              derivative: f === null ? null : printSym(f),
+              value,
+              op: node.op,
+              rule: genericRule(node, slot),
+            };
+          }
+          return step;
         },
       });
     });
