@@ -9,6 +9,7 @@ import { jsBackend } from "../src/backend/js/index.js";
 import { createNativeBackend } from "../src/backend/native/backend.js";
 import { loadNativeAddon, nativeFailure } from "../src/backend/native/loader.js";
 import { loadWasmBackendSync } from "../src/backend/wasm/index.js";
+import { bestMicroseconds } from "./lib/best-time.js";
 
 const addon = loadNativeAddon();
 if (!addon) throw new Error(`the native addon does not load: ${nativeFailure()}`);
@@ -20,23 +21,7 @@ console.log(
   `native ${JSON.stringify(addon.features())}; wasm ${wasm ? "loaded" : "missing"}; ${threads} thread(s)`,
 );
 
-/** Best time per call (µs) over 7 batches of about 10 ms each. */
-function time(fn: () => void): number {
-  let calls = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) fn();
-    if (performance.now() - t0 > 10) break;
-    calls *= 2;
-  }
-  let best = Infinity;
-  for (let b = 0; b < 7; b++) {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) fn();
-    best = Math.min(best, ((performance.now() - t0) * 1000) / calls);
-  }
-  return best;
-}
+const time = (fn: () => void) => bestMicroseconds(fn, 10);
 
 function row(label: string, size: number, run: (b: Backend) => void): void {
   const [j, w, n] = [jsBackend, wasm, native].map((b) => time(() => run(b)));

@@ -9,29 +9,14 @@ import { wasmBinary, wasmUnary, wasmWhere } from "../src/backend/wasm/elementwis
 import { loadWasmBackendSync, wasmRuntime } from "../src/backend/wasm/index.js";
 import { wasmMatmul } from "../src/backend/wasm/matmul.js";
 import { wasmReduce, wasmSoftmax } from "../src/backend/wasm/reduce.js";
+import { bestMicroseconds } from "./lib/best-time.js";
 
 loadWasmBackendSync(1);
 const rt = wasmRuntime();
 if (!rt) throw new Error("the wasm backend cannot run here");
 rt.setThreads(1);
 
-/** Best time per call (µs) over 7 batches of about 20 ms each. */
-function time(fn: () => void): number {
-  let calls = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) fn();
-    if (performance.now() - t0 > 20) break;
-    calls *= 2;
-  }
-  let best = Infinity;
-  for (let b = 0; b < 7; b++) {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) fn();
-    best = Math.min(best, ((performance.now() - t0) * 1000) / calls);
-  }
-  return best;
-}
+const time = (fn: () => void) => bestMicroseconds(fn, 20);
 
 function row(label: string, size: number, js: number, wasm: number): void {
   console.log(
